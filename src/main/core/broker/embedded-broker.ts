@@ -1,0 +1,98 @@
+import { createServer, type Server } from 'node:net'
+import { mkdirSync } from 'node:fs'
+import mqtt from 'mqtt'
+import type { Logger } from '../log'
+
+export interface EmbeddedBroker {
+  port: number
+  host: string
+  close(): Promise<void>
+}
+
+export interface EmbeddedBrokerOptions {
+  port: number
+  /** '127.0.0.1' normally; '0.0.0.0' only when the person chose to share on the LAN. */
+  host: string
+  /** Folder for the broker's own LevelDB, so queued messages survive a restart. */
+  dir: string
+  log: Logger
+}
+
+/**
+ * Starts Aedes (MQTT 3.1.1) with LevelDB persistence. Aedes and level are ESM
+ * and only needed when this broker runs, hence the dynamic imports.
+ */
+export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  mkdirSync(opts.dir, { recursive: true })
+  const [{ Aedes }, { Level }, persistenceModule] = await Promise.all([
+    import('aedes'),
+    import('level'),
+    import('aedes-persistence-level'),
+  ])
+  const persistenceFactory = (persistenceModule as { default?: unknown }).default ?? persistenceModule
+  const db = new Level<string, Buffer>(opts.dir)
+  const persistence = (persistenceFactory as (db: unknown) => unknown)(db)
+  const broker = await Aedes.createBroker({ persistence: persistence as never, drainTimeout: 30_000 })
+  const server: Server = createServer(broker.handle as never)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(opts.port, opts.host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (err) {
+    await new Promise<void>((r) => broker.close(() => r()))
+    await db.close().catch(() => {})
+    throw err
+  }
+  opts.log.info('embedded broker listening', { host: opts.host, port: opts.port })
+  return {
+    port: opts.port,
+    host: opts.host,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()))
+      await new Promise<void>((r) => broker.close(() => r()))
+      await db.close().catch(() => {})
+    },
+  }
+}
+
+/** True when something on 127.0.0.1:port answers an MQTT CONNECT. */
+export async function isMqttBroker(port: number, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
+      protocolVersion: 4,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: timeoutMs,
+      clientId: `parley-probe-${process.pid}-${Date.now()}`,
+    })
+    const finish = (ok: boolean) => {
+      probe.end(true)
+      resolve(ok)
+    }
+    probe.once('connect', () => finish(true))
+    probe.once('error', () => finish(false))
+    probe.once('close', () => finish(false))
+  })
+}
+
+/**
+ * Makes sure a broker answers on the embedded port: starts ours, or — when the
+ * port is taken because another Parley on this machine already hosts the broker —
+ * uses that one. Returns the broker we own, or null when we use another's.
+ */
+export async function ensureEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker | null> {
+  try {
+    return await startEmbeddedBroker(opts)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
+    if (await isMqttBroker(opts.port)) {
+      opts.log.info('using the broker another Parley already runs', { port: opts.port })
+      return null
+    }
+    throw new Error(`Port ${opts.port} is used by another program that is not an MQTT broker. Choose another port for the built-in broker.`)
+  }
+}

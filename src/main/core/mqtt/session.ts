@@ -1,0 +1,243 @@
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient, type ISubscriptionMap } from 'mqtt'
+import type { ConnectionStatus } from '../../../shared/contract'
+import type { Logger } from '../log'
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
+
+export interface SessionConfig {
+  url: string
+  clientId: string
+  username?: string
+  password?: string
+  ca?: string
+  /** 'auto' tries MQTT 5 and falls back to 3.1.1 when the broker refuses it. */
+  protocol: 'auto' | 4 | 5
+  /** MQTT 5 session expiry: how long the broker keeps our subscriptions and queue while we are away. */
+  sessionExpirySeconds: number
+  keepaliveSeconds?: number
+  backoff?: BackoffOptions
+}
+
+export interface SessionHooks {
+  /** What to (re)subscribe on every connection. */
+  subscriptions(): ISubscriptionMap
+  /**
+   * Handles one incoming PUBLISH. The broker gets its PUBACK only after the
+   * returned promise resolves — this is where the store commits. A rejection
+   * withholds the ack, so the broker delivers the message again later.
+   */
+  onMessage(packet: IPublishPacket): Promise<void> | void
+  onConnected(info: { sessionPresent: boolean; protocolVersion: 4 | 5 }): void
+  /** Runs before each connection attempt (the embedded broker starts itself here). */
+  beforeConnect?(): Promise<void>
+  onStatus(status: ConnectionStatus): void
+}
+
+// CONNACK codes that mean "fix your credentials", not "try again later".
+const AUTH_REFUSALS = new Set([4, 5, 134, 135, 138, 140])
+// CONNACK codes (3.1.1: 1, 5: 132) and parser errors of a broker that does not speak MQTT 5.
+const PROTOCOL_REFUSALS = new Set([1, 132])
+
+function displayUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    u.username = ''
+    u.password = ''
+    return u.toString().replace(/\/$/, '')
+  } catch {
+    return url
+  }
+}
+
+/**
+ * One persistent MQTT session: `clean: false` plus a session expiry, so the
+ * broker queues QoS 1 messages while we are offline; our own jittered reconnect
+ * instead of MQTT.js's fixed period.
+ */
+export class MqttSession {
+  private client: MqttClient | null = null
+  private version: 4 | 5
+  private attempt = 0
+  private timer: NodeJS.Timeout | null = null
+  private stopped = false
+  private connectedOnce = false
+  private lastError: string | null = null
+  private authRefused = false
+  private status: ConnectionStatus
+
+  constructor(
+    private readonly config: SessionConfig,
+    private readonly hooks: SessionHooks,
+    private readonly log: Logger,
+  ) {
+    this.version = config.protocol === 4 ? 4 : 5
+    this.status = { state: 'idle', broker: displayUrl(config.url), detail: null, protocolVersion: null, retryInMs: null }
+  }
+
+  get connected(): boolean {
+    return this.client?.connected === true
+  }
+
+  get currentStatus(): ConnectionStatus {
+    return this.status
+  }
+
+  start(): void {
+    this.stopped = false
+    void this.attemptConnect()
+  }
+
+  /** Skips the back-off wait (the person pressed "Retry now"). */
+  reconnectNow(): void {
+    if (this.stopped || this.connected) return
+    this.attempt = 0
+    this.authRefused = false
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    void this.attemptConnect()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    const c = this.client
+    this.client = null
+    if (c) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 2000)
+        c.end(!c.connected, {}, () => {
+          clearTimeout(t)
+          resolve()
+        })
+      })
+    }
+    this.setStatus({ state: 'idle', detail: null, retryInMs: null })
+  }
+
+  publish(topic: string, payload: Buffer | string, opts: { qos: 0 | 1 | 2; retain?: boolean; properties?: IClientOptions['properties'] }): Promise<void> {
+    const c = this.client
+    if (!c || !c.connected) return Promise.reject(new Error('not connected'))
+    return new Promise((resolve, reject) => {
+      c.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false }, (err) => (err ? reject(err) : resolve()))
+    })
+  }
+
+  private setStatus(patch: Partial<ConnectionStatus>): void {
+    this.status = { ...this.status, ...patch }
+    this.hooks.onStatus(this.status)
+  }
+
+  private async attemptConnect(): Promise<void> {
+    if (this.stopped) return
+    this.setStatus({ state: this.connectedOnce ? 'reconnecting' : 'connecting', retryInMs: null })
+    try {
+      await this.hooks.beforeConnect?.()
+    } catch (err) {
+      this.lastError = (err as Error).message
+      this.scheduleRetry()
+      return
+    }
+    if (this.stopped) return
+    if (this.client) {
+      this.applyProtocol(this.client.options)
+      this.client.reconnect()
+      return
+    }
+    this.client = this.createClient()
+  }
+
+  private applyProtocol(o: IClientOptions): void {
+    o.protocolVersion = this.version
+    if (this.version === 5) o.properties = { sessionExpiryInterval: this.config.sessionExpirySeconds }
+    else delete o.properties
+  }
+
+  private createClient(): MqttClient {
+    const cfg = this.config
+    const options: IClientOptions = {
+      clientId: cfg.clientId,
+      clean: false,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      keepalive: cfg.keepaliveSeconds ?? 30,
+      resubscribe: false,
+      queueQoSZero: false,
+      username: cfg.username || undefined,
+      password: cfg.password || undefined,
+      ca: cfg.ca || undefined,
+    }
+    this.applyProtocol(options)
+    const client = mqtt.connect(cfg.url, options)
+    let gotConnack = false
+    client.handleMessage = (packet, done) => {
+      let result: Promise<void> | void
+      try {
+        result = this.hooks.onMessage(packet)
+      } catch (err) {
+        done(err as Error)
+        return
+      }
+      if (result && typeof result.then === 'function') result.then(() => done(), (err: Error) => done(err))
+      else done()
+    }
+    client.on('connect', (connack) => {
+      gotConnack = true
+      this.connectedOnce = true
+      this.attempt = 0
+      this.lastError = null
+      const protocolVersion = this.version
+      client.subscribe(this.hooks.subscriptions(), (err, granted) => {
+        if (err) this.log.warn('subscribe failed', { error: err.message })
+        for (const g of granted ?? []) {
+          if (g.qos >= 128) this.log.warn('broker refused a subscription', { topic: g.topic, code: g.qos })
+        }
+      })
+      this.setStatus({ state: 'connected', detail: null, protocolVersion, retryInMs: null })
+      this.hooks.onConnected({ sessionPresent: connack.sessionPresent, protocolVersion })
+    })
+    client.on('error', (err: Error & { code?: number | string }) => {
+      this.lastError = err.message
+      const code = typeof err.code === 'number' ? err.code : null
+      if (code !== null && AUTH_REFUSALS.has(code)) this.authRefused = true
+      if (!gotConnack && this.version === 5 && this.config.protocol === 'auto' && code !== null && PROTOCOL_REFUSALS.has(code)) {
+        this.fallBackTo311(client)
+      }
+      this.log.warn('mqtt error', { error: err.message, code: err.code })
+    })
+    client.on('close', () => {
+      if (this.stopped || client !== this.client) return
+      // A broker that closes an MQTT 5 CONNECT without any CONNACK (Aedes) does not speak 5.
+      if (!this.connectedOnce && !gotConnack && this.version === 5 && this.config.protocol === 'auto') this.fallBackTo311(client)
+      gotConnack = false
+      this.scheduleRetry()
+    })
+    return client
+  }
+
+  private fallBackTo311(client: MqttClient): void {
+    if (this.version === 4) return
+    this.log.info('broker refused MQTT 5; using MQTT 3.1.1')
+    this.version = 4
+    this.applyProtocol(client.options)
+    this.attempt = Math.max(0, this.attempt - 1)
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.timer) return
+    if (this.authRefused) {
+      this.setStatus({ state: 'error', detail: `The broker refused the user name or password (${this.lastError ?? 'not authorized'}).`, retryInMs: null })
+      return
+    }
+    const delay = this.connectedOnce || this.attempt > 0 ? backoffDelay(this.attempt, this.config.backoff ?? DEFAULT_BACKOFF) : 0
+    this.attempt++
+    this.setStatus({
+      state: 'reconnecting',
+      detail: this.lastError ?? `Cannot reach ${this.status.broker}.`,
+      retryInMs: delay,
+    })
+    this.timer = setTimeout(() => {
+      this.timer = null
+      void this.attemptConnect()
+    }, delay)
+  }
+}

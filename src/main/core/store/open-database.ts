@@ -1,0 +1,49 @@
+import Database from 'better-sqlite3'
+import { existsSync, renameSync } from 'node:fs'
+import { migrate } from './migrate'
+
+export type OpenedDatabase = { db: Database.Database; problem: string | null }
+
+function isCorruption(err: unknown): boolean {
+  const code = (err as { code?: string })?.code ?? ''
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')
+}
+
+function openAndMigrate(path: string): Database.Database {
+  const db = new Database(path)
+  try {
+    db.pragma('journal_mode = WAL')
+    // WAL + NORMAL: a commit survives an app crash; only a power loss can drop the last commits.
+    db.pragma('synchronous = NORMAL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    const check = db.pragma('quick_check', { simple: true })
+    if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' })
+    migrate(db)
+    return db
+  } catch (err) {
+    db.close()
+    throw err
+  }
+}
+
+/**
+ * Opens history.db. A corrupted file is moved aside (with its WAL) and a fresh
+ * database started, and the returned `problem` says where the old one went —
+ * the app keeps running instead of refusing to start.
+ */
+export function openDatabase(path: string): OpenedDatabase {
+  try {
+    return { db: openAndMigrate(path), problem: null }
+  } catch (err) {
+    if (!isCorruption(err)) throw err
+    const aside = `${path}.corrupt-${Date.now()}`
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix)
+    }
+    return {
+      db: openAndMigrate(path),
+      problem: `Your message history could not be read (${(err as Error).message}). It was kept in ${aside} and a new history was started.`,
+    }
+  }
+}
