@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import type {
   AccountState,
+  ChatMessage,
   ConnectionStatus,
   ParleyServices,
   PublicBrokerSettings,
@@ -153,9 +154,14 @@ export class ParleyCore {
 
   announceMessage(id: string): void {
     const m = this.store.getMessage(id)
-    if (!m) return
-    this.bus.emit('message', m)
-    this.announceConversation(m.conversationId)
+    if (m) this.announceMessages([m])
+  }
+
+  announceMessages(messages: readonly ChatMessage[]): void {
+    for (const m of messages) {
+      this.bus.emit('message', m)
+      this.announceConversation(m.conversationId)
+    }
   }
 
   /** Coalesces conversation updates: a burst of messages yields one event per conversation. */
@@ -184,12 +190,12 @@ export class ParleyCore {
       b.kind === 'embedded'
         ? { ...base, url: `mqtt://127.0.0.1:${b.port}`, protocol: 4 } // Aedes speaks MQTT 3.1.1 only
         : { ...base, url: b.url, username: b.username, password: b.password, ca: b.ca, protocol: 'auto' }
-    const inboundCtx = { root: s.root, user: s.user, store: this.store, log: this.log, announce: (id: string) => this.announceMessage(id) }
+    const inboundCtx = { root: s.root, user: s.user, store: this.store, log: this.log, announce: (messages: ChatMessage[]) => this.announceMessages(messages) }
     const session = new MqttSession(
       config,
       {
         subscriptions: () => ({ [inboxFilter(s.root, s.user)]: { qos: 1 } }),
-        onMessage: (packet) => handleInbound(inboundCtx, packet),
+        onMessages: (packets) => handleInbound(inboundCtx, packets),
         onConnected: () => this.flushOutbox(),
         onStatus: (status) => this.bus.emit('connection', status),
         beforeConnect: embedded

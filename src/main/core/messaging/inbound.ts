@@ -1,7 +1,8 @@
 import type { IPublishPacket } from 'mqtt'
+import type { ChatMessage } from '../../../shared/contract'
 import type { Logger } from '../log'
 import { decodeDirect } from '../protocol/codec'
-import type { MessageStore } from '../store/message-store'
+import type { MessageStore, NewMessage } from '../store/message-store'
 
 export interface InboundContext {
   root: string
@@ -9,32 +10,39 @@ export interface InboundContext {
   store: MessageStore
   log: Logger
   /** Called after the store committed and the broker was acknowledged. */
-  announce(messageId: string): void
+  announce(messages: ChatMessage[]): void
 }
 
 /**
- * The receive path: decode → commit to SQLite → (MQTT.js sends the PUBACK when
- * this returns) → announce. Undecodable payloads are logged and acknowledged, so
- * the broker does not redeliver them forever; a failed commit throws, which
- * withholds the PUBACK so the message comes again.
+ * The receive path for one batch of PUBLISH packets: decode → one SQLite commit →
+ * (the session sends the PUBACKs when this returns) → announce. Undecodable
+ * payloads are logged and acknowledged, so the broker does not redeliver them
+ * forever; a failed commit throws, which withholds every PUBACK of the batch so
+ * the broker delivers them again.
  */
-export function handleInbound(ctx: InboundContext, packet: IPublishPacket): void {
-  const decoded = decodeDirect(ctx.root, ctx.user, packet.topic, packet.payload as Uint8Array)
-  if (!decoded.ok) {
-    ctx.log.warn('dropped an incoming message', { topic: packet.topic, reason: decoded.reason })
-    return
+export function handleInbound(ctx: InboundContext, packets: readonly IPublishPacket[]): void {
+  const rows: NewMessage[] = []
+  for (const packet of packets) {
+    const decoded = decodeDirect(ctx.root, ctx.user, packet.topic, packet.payload as Uint8Array)
+    if (!decoded.ok) {
+      ctx.log.warn('dropped an incoming message', { topic: packet.topic, reason: decoded.reason })
+      continue
+    }
+    const e = decoded.envelope
+    const mine = e.from === ctx.user
+    rows.push({
+      id: e.id,
+      peer: e.from,
+      sender: e.from,
+      senderDevice: e.dev ?? null,
+      direction: mine ? 'out' : 'in',
+      ts: e.ts,
+      seq: e.seq ?? null,
+      text: e.body.text,
+      status: mine ? 'sent' : 'received',
+    })
   }
-  const e = decoded.envelope
-  const inserted = ctx.store.insert({
-    id: e.id,
-    peer: e.from,
-    sender: e.from,
-    senderDevice: e.dev ?? null,
-    direction: e.from === ctx.user ? 'out' : 'in',
-    ts: e.ts,
-    seq: e.seq ?? null,
-    text: e.body.text,
-    status: e.from === ctx.user ? 'sent' : 'received',
-  })
-  if (inserted) setImmediate(() => ctx.announce(e.id))
+  if (rows.length === 0) return
+  const inserted = ctx.store.insertMany(rows)
+  if (inserted.length) setImmediate(() => ctx.announce(inserted))
 }

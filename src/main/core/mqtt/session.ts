@@ -21,11 +21,11 @@ export interface SessionHooks {
   /** What to (re)subscribe on every connection. */
   subscriptions(): ISubscriptionMap
   /**
-   * Handles one incoming PUBLISH. The broker gets its PUBACK only after the
-   * returned promise resolves — this is where the store commits. A rejection
-   * withholds the ack, so the broker delivers the message again later.
+   * Handles a batch of incoming PUBLISH packets. The broker gets their PUBACKs
+   * only after this returns (or its promise resolves) — this is where the store
+   * commits. A throw withholds the acks, so the broker delivers them again.
    */
-  onMessage(packet: IPublishPacket): Promise<void> | void
+  onMessages(packets: IPublishPacket[]): Promise<void> | void
   onConnected(info: { sessionPresent: boolean; protocolVersion: 4 | 5 }): void
   /** Runs before each connection attempt (the embedded broker starts itself here). */
   beforeConnect?(): Promise<void>
@@ -36,6 +36,16 @@ export interface SessionHooks {
 const AUTH_REFUSALS = new Set([4, 5, 134, 135, 138, 140])
 // CONNACK codes (3.1.1: 1, 5: 132) and parser errors of a broker that does not speak MQTT 5.
 const PROTOCOL_REFUSALS = new Set([1, 132])
+
+/** Largest batch committed at once; a burst past it is committed in slices. */
+const MAX_BATCH = 1000
+/** Passed to MQTT.js's handleMessage callback to skip its immediate PUBACK (see receive()). */
+const ACK_LATER = Object.assign(new Error('acknowledged after commit'), { parleyAckLater: true })
+
+/** MQTT.js keeps its packet writer private; this is the one internal Parley uses. */
+function sendPacket(client: MqttClient, packet: { cmd: 'puback'; messageId: number }): void {
+  ;(client as unknown as { _sendPacket(p: unknown): void })._sendPacket(packet)
+}
 
 function displayUrl(url: string): string {
   try {
@@ -63,6 +73,9 @@ export class MqttSession {
   private lastError: string | null = null
   private authRefused = false
   private status: ConnectionStatus
+  /** Bumped on every CONNACK: an ack may only go out on the connection its PUBLISH came in on. */
+  private epoch = 0
+  private batch: { packet: IPublishPacket; epoch: number }[] = []
 
   constructor(
     private readonly config: SessionConfig,
@@ -169,19 +182,10 @@ export class MqttSession {
     this.applyProtocol(options)
     const client = mqtt.connect(cfg.url, options)
     let gotConnack = false
-    client.handleMessage = (packet, done) => {
-      let result: Promise<void> | void
-      try {
-        result = this.hooks.onMessage(packet)
-      } catch (err) {
-        done(err as Error)
-        return
-      }
-      if (result && typeof result.then === 'function') result.then(() => done(), (err: Error) => done(err))
-      else done()
-    }
+    client.handleMessage = (packet, done) => this.receive(client, packet, done)
     client.on('connect', (connack) => {
       gotConnack = true
+      this.epoch++
       this.connectedOnce = true
       this.attempt = 0
       this.lastError = null
@@ -212,6 +216,48 @@ export class MqttSession {
       this.scheduleRetry()
     })
     return client
+  }
+
+  /**
+   * MQTT.js hands us one packet at a time and waits for `done` before the next,
+   * so acking each after its own commit costs a disk transaction per message.
+   * Instead each QoS 1 packet is queued and `done` is called with a marker
+   * error, which makes MQTT.js skip its automatic PUBACK and read on; once the
+   * packets already received (one nextTick each) are queued, a setImmediate
+   * commits them in one transaction and only then sends their PUBACKs.
+   */
+  private receive(client: MqttClient, packet: IPublishPacket, done: (err?: Error) => void): void {
+    if (packet.qos === 2) {
+      // QoS 2 completes at PUBREL through MQTT.js's own store; commit it alone.
+      void this.commit([{ packet, epoch: this.epoch }]).then((ok) => done(ok ? undefined : new Error('not stored')))
+      return
+    }
+    this.batch.push({ packet, epoch: this.epoch })
+    if (this.batch.length === 1) setImmediate(() => void this.flushBatch(client))
+    else if (this.batch.length >= MAX_BATCH) void this.flushBatch(client)
+    done(packet.qos === 1 ? ACK_LATER : undefined)
+  }
+
+  private async flushBatch(client: MqttClient): Promise<void> {
+    const items = this.batch
+    if (items.length === 0) return
+    this.batch = []
+    if (!(await this.commit(items))) return
+    for (const { packet, epoch } of items) {
+      if (packet.qos !== 1 || epoch !== this.epoch || client !== this.client || !client.connected) continue
+      sendPacket(client, { cmd: 'puback', messageId: packet.messageId! })
+    }
+  }
+
+  private async commit(items: readonly { packet: IPublishPacket; epoch: number }[]): Promise<boolean> {
+    try {
+      await this.hooks.onMessages(items.map((i) => i.packet))
+      return true
+    } catch (err) {
+      // Unacknowledged, so the broker redelivers after the next reconnect.
+      this.log.error('could not store incoming messages', { error: (err as Error).message, count: items.length })
+      return false
+    }
   }
 
   private fallBackTo311(client: MqttClient): void {

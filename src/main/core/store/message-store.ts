@@ -156,16 +156,35 @@ export class MessageStore {
   /**
    * Stores one message and updates its conversation. Returns false when a message
    * with this id is already stored (a re-delivery), in which case nothing changes.
-   * Call inside `transaction()` to batch.
    */
   insert(m: NewMessage): boolean {
-    const conversationId = dmConversationId(m.peer)
-    const now = Date.now()
-    this.q.ensureConversation.run({ id: conversationId, peer: m.peer, now })
-    const res = this.q.insertMessage.run({ ...m, conversationId, now })
-    if (res.changes === 0) return false
-    this.q.touchConversation.run({ id: conversationId, ts: Math.max(m.ts, 0), unread: m.direction === 'in' ? 1 : 0 })
-    return true
+    return this.insertMany([m]).length === 1
+  }
+
+  /**
+   * Stores a batch in one transaction (one commit, one conversation update per
+   * conversation) and returns the ids that were new; re-deliveries are skipped.
+   */
+  insertMany(batch: readonly NewMessage[]): ChatMessage[] {
+    return this.db.transaction(() => {
+      const now = Date.now()
+      const inserted: ChatMessage[] = []
+      const touched = new Map<string, { ts: number; unread: number }>()
+      for (const m of batch) {
+        const conversationId = dmConversationId(m.peer)
+        let touch = touched.get(conversationId)
+        if (!touch) {
+          this.q.ensureConversation.run({ id: conversationId, peer: m.peer, now })
+          touched.set(conversationId, (touch = { ts: 0, unread: 0 }))
+        }
+        if (this.q.insertMessage.run({ ...m, conversationId, now }).changes === 0) continue
+        inserted.push({ id: m.id, conversationId, sender: m.sender, direction: m.direction, ts: m.ts, text: m.text, status: m.status })
+        touch.ts = Math.max(touch.ts, m.ts)
+        if (m.direction === 'in') touch.unread++
+      }
+      for (const [id, t] of touched) this.q.touchConversation.run({ id, ts: t.ts, unread: t.unread })
+      return inserted
+    })()
   }
 
   getMessage(id: string): ChatMessage | null {
