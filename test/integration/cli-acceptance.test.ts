@@ -1,0 +1,110 @@
+/**
+ * The `parley` command as a script uses it: the real bin (bin/parley.cjs → the
+ * built out/main/cli.js, so `npm test` builds first) against a real Mosquitto.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
+
+const ROOT = resolve(__dirname, '../..')
+const BIN = join(ROOT, 'bin/parley.cjs')
+const BUILT = join(ROOT, 'out/main/cli.js')
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function parley(args: string[], timeoutMs = 20_000): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, PARLEY_DATA_DIR: '' } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += String(d)))
+    child.stderr.on('data', (d) => (stderr += String(d)))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`parley ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stderr}`))
+    }, timeoutMs)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      resolvePromise({ code, stdout, stderr })
+    })
+  })
+}
+
+describe('parley CLI', () => {
+  let broker: Mosquitto
+  let dir: string
+  const dataDir = (user: string) => join(dir, user)
+
+  beforeAll(async () => {
+    if (!existsSync(BUILT)) throw new Error('out/main/cli.js is missing: run `npm run build` first (npm test does).')
+    broker = await startMosquitto()
+    dir = mkdtempSync(join(tmpdir(), 'parley-cli-'))
+  })
+
+  afterAll(async () => {
+    await broker?.stop()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('delivers a message sent while the receiver is offline, and keeps it in history', async () => {
+    // bob's first connection creates his persistent session on the broker.
+    const first = await parley(['listen', '--user', 'bob', '--broker', broker.url, '--data-dir', dataDir('bob'), '--timeout', '1'])
+    expect(first.code).toBe(0)
+
+    const sent = await parley(['send', '--user', 'alice', '--to', 'bob', '--broker', broker.url, '--data-dir', dataDir('alice'), 'Are you there, Bob? ✓'])
+    expect(sent.stderr).toContain('Sent to bob')
+    expect(sent.code).toBe(0)
+
+    const listen = await parley(['listen', '--user', 'bob', '--data-dir', dataDir('bob'), '--count', '1', '--timeout', '15'])
+    expect(listen.code).toBe(0)
+    const lines = listen.stdout.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    const msg = JSON.parse(lines[0]!)
+    expect(msg).toMatchObject({ from: 'alice', text: 'Are you there, Bob? ✓', conversation: 'dm:alice' })
+
+    // Both have exited; the history is read from disk with no broker involved.
+    await broker.stop()
+    const bobHistory = await parley(['history', '--user', 'bob', '--with', 'alice', '--data-dir', dataDir('bob')])
+    expect(bobHistory.code).toBe(0)
+    expect(bobHistory.stdout).toMatch(/ alice: Are you there, Bob\? ✓\n$/)
+    const aliceHistory = await parley(['history', '--user', 'alice', '--with', 'bob', '--data-dir', dataDir('alice'), '--json'])
+    expect(JSON.parse(aliceHistory.stdout.trim())).toMatchObject({ from: 'alice', text: 'Are you there, Bob? ✓' })
+    broker = await startMosquitto()
+  })
+
+  it('refuses hostile names with exit code 2 and a reason', async () => {
+    const r = await parley(['send', '--user', 'mal/lory', '--to', 'bob', '--broker', broker.url, '--data-dir', dataDir('x'), 'hi'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('A name cannot contain "/", "+" or "#".')
+    const r2 = await parley(['send', '--user', 'alice', '--to', 'bo b', '--data-dir', dataDir('alice'), 'hi'])
+    expect(r2.code).toBe(2)
+    expect(r2.stderr).toContain('A name cannot contain spaces.')
+  })
+
+  it('queues a message when the broker is unreachable and exits 3, then sends it next time', async () => {
+    const down = 'mqtt://127.0.0.1:9' // discard port: nothing listens
+    const r = await parley(['send', '--user', 'erin', '--to', 'bob', '--broker', down, '--data-dir', dataDir('erin'), '--timeout', '1', 'queued while offline'])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('queued')
+    const pending = await parley(['history', '--user', 'erin', '--with', 'bob', '--data-dir', dataDir('erin')])
+    expect(pending.stdout).toContain('(not sent yet): queued while offline')
+    // Next run against a reachable broker flushes the outbox.
+    const again = await parley(['send', '--user', 'erin', '--to', 'bob', '--broker', broker.url, '--data-dir', dataDir('erin'), 'second'])
+    expect(again.code).toBe(0)
+    const after = await parley(['history', '--user', 'erin', '--with', 'bob', '--data-dir', dataDir('erin')])
+    expect(after.stdout).not.toContain('not sent yet')
+  })
+
+  it('prints usage with exit code 2 for an unknown command', () => {
+    const r = spawnSync(process.execPath, [BIN, 'frobnicate', '--user', 'a'], { encoding: 'utf8' })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('Unknown command "frobnicate"')
+  })
+})
