@@ -16,7 +16,11 @@ export default defineConfig({
     },
   },
   preload: {
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } } },
+    build: {
+      // A sandboxed preload can require only 'electron': bundle everything else (zod, the contract).
+      externalizeDeps: false,
+      rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } },
+    },
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),

@@ -1,0 +1,76 @@
+import { resolve } from 'node:path'
+import { ESLint } from 'eslint'
+import { describe, expect, it } from 'vitest'
+
+const ROOT = resolve(__dirname, '../../..')
+const eslint = new ESLint({ cwd: ROOT })
+
+/** Lints `code` as if it were the file at `path` (relative to the repo); returns the rule ids that fired as errors. */
+async function errors(path: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: resolve(ROOT, path) })
+  return (result?.messages ?? []).filter((m) => m.severity === 2).map((m) => `${m.ruleId}: ${m.message}`)
+}
+
+describe('lint layer rules', () => {
+  it('rejects an electron import under src/main/core', async () => {
+    const found = await errors('src/main/core/services/bad.ts', "import { app } from 'electron'\nexport const x = app\n")
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatch(/^no-restricted-imports: .*electron.*plain Node/)
+  })
+
+  it('rejects core reaching into the shell, renderer or preload', async () => {
+    expect(await errors('src/main/core/mqtt/bad.ts', "import { createMainWindow } from '../../window'\nexport const x = createMainWindow\n")).toEqual([
+      expect.stringMatching(/^parley\/layer-imports: .*src\/main\/window/),
+    ])
+    expect(await errors('src/main/core/bad.ts', "import x from '../../renderer/src/App.vue'\nexport default x\n")).toContainEqual(
+      expect.stringMatching(/^no-restricted-imports:/),
+    )
+    expect(await errors('src/main/core/bad.ts', "export * from '../../preload/index'\n")).not.toEqual([])
+  })
+
+  it('lets core import node built-ins, packages, itself and src/shared', async () => {
+    const code = [
+      "import { join } from 'node:path'",
+      "import Database from 'better-sqlite3'",
+      "import { silentLogger } from '../log'",
+      "import { NameSchema } from '../../../shared/names'",
+      'export const x = [join, Database, silentLogger, NameSchema]',
+      '',
+    ].join('\n')
+    expect(await errors('src/main/core/store/ok.ts', code)).toEqual([])
+  })
+
+  it('rejects node built-ins, electron and server packages in the renderer', async () => {
+    expect(await errors('src/renderer/src/bad.ts', "import fs from 'node:fs'\nexport const x = fs\n")).toEqual([
+      expect.stringMatching(/^no-restricted-imports: .*no Node/),
+    ])
+    expect(await errors('src/renderer/src/bad.ts', "import path from 'path'\nexport const x = path\n")).toHaveLength(1)
+    expect(await errors('src/renderer/src/bad.ts', "import { ipcRenderer } from 'electron'\nexport const x = ipcRenderer\n")).toHaveLength(1)
+    expect(await errors('src/renderer/src/bad.ts', "import mqtt from 'mqtt'\nexport const x = mqtt\n")).toHaveLength(1)
+    expect(await errors('src/preload/web.ts', "import { readFileSync } from 'fs'\nexport const x = readFileSync\n")).toHaveLength(1)
+    expect(await errors('src/renderer/src/stores/bad.ts', "import { ParleyCore } from '../../../main/core/engine'\nexport const x = ParleyCore\n")).not.toEqual([])
+  })
+
+  it('lets the renderer import vue, pinia and src/shared', async () => {
+    const code = "import { ref } from 'vue'\nimport { isEventName } from '../../../shared/rpc'\nexport const x = [ref, isEventName]\n"
+    expect(await errors('src/renderer/src/stores/ok.ts', code)).toEqual([])
+  })
+
+  it('accepts zod in src/shared but rejects node built-ins and other layers there', async () => {
+    expect(await errors('src/shared/ok.ts', "import { z } from 'zod'\nexport const S = z.string()\n")).toEqual([])
+    expect(await errors('src/shared/bad.ts', "import { join } from 'node:path'\nexport const x = join\n")).toHaveLength(1)
+    expect(await errors('src/shared/bad.ts', "import { app } from 'electron'\nexport const x = app\n")).toHaveLength(1)
+    expect(await errors('src/shared/bad.ts', "import { log } from '../main/core/log'\nexport const x = log\n")).not.toEqual([])
+  })
+
+  it('limits the Electron preload to electron and src/shared', async () => {
+    expect(await errors('src/preload/index.ts', "import { contextBridge } from 'electron'\nimport { createApiClient } from '../shared/rpc'\nexport const x = [contextBridge, createApiClient]\n")).toEqual([])
+    expect(await errors('src/preload/index.ts', "import { readFileSync } from 'node:fs'\nexport const x = readFileSync\n")).toHaveLength(1)
+    expect(await errors('src/preload/index.ts', "import { wireIpc } from '../main/ipc'\nexport const x = wireIpc\n")).not.toEqual([])
+  })
+
+  it('forbids v-html in Vue templates', async () => {
+    const sfc = '<template>\n  <div v-html="html" />\n</template>\n\n<script setup lang="ts">\nconst html = \'<b>x</b>\'\n</script>\n'
+    expect(await errors('src/renderer/src/components/Bad.vue', sfc)).toContainEqual(expect.stringMatching(/^vue\/no-v-html/))
+  })
+})
