@@ -24,8 +24,8 @@ export function textEnvelope(from: string, dev: string, text: string, seq: numbe
  * Decodes a payload that arrived on a direct-message topic. Parley's own clients
  * send a JSON envelope; plain MQTT clients (mosquitto_pub, paho) may send plain
  * UTF-8 text, which becomes a message from the topic's sender. A payload that
- * looks like a JSON object must be a valid envelope, so a broken one is dropped
- * rather than shown as gibberish. Never throws.
+ * starts with `{` must be a valid envelope, so a broken one is dropped rather
+ * than shown as gibberish. Never throws.
  */
 export function decodeDirect(root: string, me: string, topic: string, payload: Uint8Array, now = Date.now()): Decoded {
   const t = parseTopic(root, topic)
@@ -41,7 +41,7 @@ export function decodeDirect(root: string, me: string, topic: string, payload: U
     return { ok: false, reason: 'payload is not UTF-8 text' }
   }
   const trimmed = text.trim()
-  if (trimmed.startsWith('{') && trimmed.endsWith('}')) {
+  if (trimmed.startsWith('{')) {
     let json: unknown
     try {
       json = JSON.parse(trimmed)
