@@ -1,0 +1,235 @@
+/**
+ * Two people chat through the real renderer in Chromium, each with their own
+ * engine + web host, over a real Mosquitto: first-run set-up, a new conversation,
+ * multi-line and hostile text, unread counts, replies, a restart with history,
+ * and a message delivered while the recipient was offline.
+ *
+ * The tests in this file run in order and share state (one conversation).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
+import {
+  eventually,
+  launchChromium,
+  removeDir,
+  requireRendererBuild,
+  screenshotPath,
+  startNode,
+  tempDataDir,
+  watchPage,
+  type ParleyNode,
+} from '../helpers/e2e'
+
+const HELLO = 'Hello Bob, this is Alice.'
+const MULTI_LINE_1 = 'Two lines, the second one hostile:'
+const MULTI_LINE_2 = '<img src=x onerror=alert(1)> & <b>not bold</b>'
+const MULTI = `${MULTI_LINE_1}\n${MULTI_LINE_2}`
+const REPLY = 'Hi Alice! Got both — nothing popped up.'
+const WHILE_AWAY = 'Sent while you were offline.'
+
+interface User {
+  name: string
+  node: ParleyNode
+  context: BrowserContext
+  page: Page
+  watch: ReturnType<typeof watchPage>
+}
+
+let mosquitto: Mosquitto | undefined
+let browser: Browser | undefined
+const dirs: Record<string, string> = {}
+const users: Record<string, User> = {}
+const nodes = new Set<ParleyNode>()
+
+async function startUser(name: string): Promise<User> {
+  dirs[name] ??= tempDataDir(name)
+  const node = await startNode(name, dirs[name])
+  nodes.add(node)
+  const context = await browser!.newContext({ viewport: { width: 1100, height: 720 } })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  const watch = watchPage(name, page)
+  await page.goto(node.host.url)
+  const user = { name, node, context, page, watch }
+  users[name] = user
+  return user
+}
+
+async function setUp(u: User, screenshot?: string): Promise<void> {
+  const { page } = u
+  await page.getByTestId('setup-user').waitFor({ state: 'visible' })
+  await page.getByTestId('setup-user').fill(u.name)
+  await page.getByTestId('setup-broker-url').check()
+  await page.getByTestId('setup-url').fill(mosquitto!.url)
+  if (screenshot) await page.screenshot({ path: screenshotPath(screenshot), fullPage: true })
+  await page.getByTestId('setup-submit').click()
+  await page.getByTestId('app-shell').waitFor({ state: 'visible' })
+  await eventually(async () => expect(await page.getByTestId('me').innerText()).toContain(u.name))
+  await waitConnected(page)
+}
+
+async function waitConnected(page: Page): Promise<void> {
+  await eventually(async () => expect(await page.getByTestId('connection-status').getAttribute('data-state')).toBe('connected'))
+}
+
+function messages(page: Page, direction?: 'in' | 'out') {
+  const all = page.getByTestId('message')
+  return direction ? all.and(page.locator(`[data-direction="${direction}"]`)) : all
+}
+
+/** What the message bubbles show, oldest first, as rendered text. */
+async function shownTexts(page: Page, direction?: 'in' | 'out'): Promise<string[]> {
+  return messages(page, direction).getByTestId('message-text').allInnerTexts()
+}
+
+function conversationWith(page: Page, peer: string) {
+  return page.getByTestId('conversation-item').and(page.locator(`[data-peer="${peer}"]`))
+}
+
+async function openConversation(page: Page, peer: string): Promise<void> {
+  await conversationWith(page, peer).click()
+  await eventually(async () => expect(await page.getByTestId('chat-title').innerText()).toContain(peer))
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  const composer = page.getByTestId('composer')
+  const lines = text.split('\n')
+  await composer.click()
+  for (const [i, line] of lines.entries()) {
+    if (i > 0) await composer.press('Shift+Enter')
+    await composer.pressSequentially(line, { delay: 0 })
+  }
+  // Shift+Enter must have made a new line, not sent the first half.
+  expect(await composer.inputValue()).toBe(text)
+  await composer.press('Enter')
+  await eventually(async () => expect(await composer.inputValue()).toBe(''))
+}
+
+async function expectAllSent(page: Page, count: number): Promise<void> {
+  await eventually(async () => {
+    const statuses = await messages(page, 'out').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
+    expect(statuses).toEqual(Array(count).fill('sent'))
+  }, 20_000)
+}
+
+async function assertNoInjectedMarkup(page: Page): Promise<void> {
+  expect(await page.locator('[data-testid="message-text"] img, [data-testid="message-text"] b').count()).toBe(0)
+  expect(await page.locator('img[src="x"]').count()).toBe(0)
+}
+
+describe('two people chat in the browser over Mosquitto', () => {
+  beforeAll(async () => {
+    requireRendererBuild()
+    mosquitto = await startMosquitto()
+    browser = await launchChromium()
+  })
+
+  afterEach(({ task }) => {
+    if (task.result?.state !== 'fail') return
+    for (const u of Object.values(users)) {
+      console.error([...u.watch.errors, ...u.watch.console, ...u.watch.dialogs].join('\n'))
+      console.error(u.node.log.lines.slice(-60).join('\n'))
+    }
+  })
+
+  afterAll(async () => {
+    for (const u of Object.values(users)) await u.context.close().catch(() => {})
+    await browser?.close().catch(() => {})
+    for (const n of nodes) await n.stop().catch(() => {})
+    await mosquitto?.stop()
+    for (const d of Object.values(dirs)) removeDir(d)
+  })
+
+  it('alice and bob set up through the first-run screen', async () => {
+    const alice = await startUser('alice')
+    const bob = await startUser('bob')
+    await setUp(alice, 'setup.png')
+    await setUp(bob)
+  })
+
+  it('alice starts a conversation with bob and sends a plain and a multi-line message', async () => {
+    const { page } = users.alice!
+    await page.getByTestId('new-conversation').click()
+    await page.getByTestId('new-conversation-input').fill('bob')
+    await page.getByTestId('new-conversation-input').press('Enter')
+    await eventually(async () => expect(await page.getByTestId('chat-title').innerText()).toContain('bob'))
+    await conversationWith(page, 'bob').waitFor({ state: 'visible' })
+
+    await send(page, HELLO)
+    await send(page, MULTI)
+    await eventually(async () => expect(await shownTexts(page, 'out')).toEqual([HELLO, MULTI]))
+    await expectAllSent(page, 2)
+    await assertNoInjectedMarkup(page)
+  })
+
+  it('bob sees the new conversation with an unread count and reads the text exactly', async () => {
+    const { page } = users.bob!
+    const item = conversationWith(page, 'alice')
+    await item.waitFor({ state: 'visible' })
+    await eventually(async () => expect((await item.getByTestId('unread-count').innerText()).trim()).toBe('2'))
+    await eventually(async () => expect(await item.getByTestId('conversation-last').innerText()).toContain(MULTI_LINE_1))
+
+    await openConversation(page, 'alice')
+    await eventually(async () => expect(await shownTexts(page, 'in')).toEqual([HELLO, MULTI]))
+    // Exactly the text, newline included; the markup stays text.
+    const raw = await messages(page, 'in').getByTestId('message-text').allTextContents()
+    expect(raw.map((t) => t.replace(/\r/g, ''))).toEqual([HELLO, MULTI])
+    await assertNoInjectedMarkup(page)
+    expect(users.bob!.watch.dialogs).toEqual([])
+    // Reading the conversation clears its unread count.
+    await eventually(async () => {
+      const badge = item.getByTestId('unread-count')
+      if ((await badge.count()) > 0 && (await badge.isVisible())) expect((await badge.innerText()).trim()).toMatch(/^0?$/)
+    })
+  })
+
+  it('bob replies and alice sees the reply; outgoing messages end as sent', async () => {
+    const bob = users.bob!.page
+    const alice = users.alice!.page
+    await send(bob, REPLY)
+    await expectAllSent(bob, 1)
+    await eventually(async () => expect(await shownTexts(alice, 'in')).toEqual([REPLY]))
+    await eventually(async () => expect(await shownTexts(alice)).toEqual([HELLO, MULTI, REPLY]))
+    await expectAllSent(alice, 2)
+    for (const u of [users.alice!, users.bob!]) {
+      const ids = await messages(u.page).evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))
+      expect(new Set(ids).size, `${u.name}: distinct data-id per message`).toBe(3)
+      expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true)
+    }
+    expect(await bob.getByTestId('day-separator').count()).toBeGreaterThanOrEqual(1)
+    await assertNoInjectedMarkup(alice)
+    await alice.screenshot({ path: screenshotPath('alice-chat.png') })
+    await bob.screenshot({ path: screenshotPath('bob-chat.png') })
+    expect(users.alice!.watch.errors, 'alice: uncaught page errors').toEqual([])
+    expect(users.bob!.watch.errors, 'bob: uncaught page errors').toEqual([])
+  })
+
+  it('bob restarts: history is still there and a message sent while he was away arrives', async () => {
+    const bob = users.bob!
+    const alice = users.alice!.page
+    await bob.node.stop()
+    nodes.delete(bob.node)
+
+    // Offline delivery: the broker keeps it in bob's persistent session.
+    await send(alice, WHILE_AWAY)
+    await expectAllSent(alice, 3)
+
+    const node = await startNode('bob', dirs.bob!)
+    nodes.add(node)
+    bob.node = node
+    await bob.page.goto(node.host.url)
+    await bob.page.getByTestId('app-shell').waitFor({ state: 'visible' })
+    expect(await bob.page.getByTestId('setup-user').count(), 'no set-up screen after a restart').toBe(0)
+    await eventually(async () => expect(await bob.page.getByTestId('me').innerText()).toContain('bob'))
+    await waitConnected(bob.page)
+
+    await openConversation(bob.page, 'alice')
+    await eventually(async () => expect(await shownTexts(bob.page)).toEqual([HELLO, MULTI, REPLY, WHILE_AWAY]))
+    const directions = await messages(bob.page).evaluateAll((els) => els.map((e) => e.getAttribute('data-direction')))
+    expect(directions).toEqual(['in', 'in', 'out', 'in'])
+    await expectAllSent(bob.page, 1)
+    await assertNoInjectedMarkup(bob.page)
+    await bob.page.screenshot({ path: screenshotPath('bob-after-restart.png') })
+  })
+})

@@ -1,0 +1,136 @@
+/**
+ * The zero-config path: a user picks "Built-in local broker" on the set-up
+ * screen; a second user on the same machine joins that broker; they exchange a
+ * message in the browser. No Mosquitto involved.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { ParleyApi } from '../../src/shared/contract'
+import { freePort } from '../helpers/mosquitto'
+import {
+  eventually,
+  launchChromium,
+  removeDir,
+  requireRendererBuild,
+  screenshotPath,
+  startNode,
+  tempDataDir,
+  watchPage,
+  type ParleyNode,
+} from '../helpers/e2e'
+
+type ParleyWindow = { parley: ParleyApi }
+
+interface User {
+  name: string
+  node: ParleyNode
+  context: BrowserContext
+  page: Page
+  watch: ReturnType<typeof watchPage>
+  dir: string
+}
+
+let browser: Browser | undefined
+const users: User[] = []
+
+async function startUser(name: string): Promise<User> {
+  const dir = tempDataDir(name)
+  const node = await startNode(name, dir)
+  const context = await browser!.newContext({ viewport: { width: 1100, height: 720 } })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  const watch = watchPage(name, page)
+  const u = { name, node, context, page, watch, dir }
+  users.push(u)
+  await page.goto(node.host.url)
+  return u
+}
+
+/**
+ * Chooses the built-in broker on the set-up screen. The screen may or may not
+ * offer a port field; without one the port goes in through the same API the
+ * screen uses, and the page is reloaded to show the result.
+ */
+async function setUpEmbedded(u: User, port: number): Promise<void> {
+  const { page } = u
+  await page.getByTestId('setup-user').waitFor({ state: 'visible' })
+  await page.getByTestId('setup-user').fill(u.name)
+  await page.getByTestId('setup-broker-embedded').check()
+  const portField = page.getByTestId('setup-port')
+  if ((await portField.count()) > 0) {
+    await portField.fill(String(port))
+    await page.getByTestId('setup-submit').click()
+  } else {
+    await page.evaluate(
+      async ({ user, port }) => {
+        await (globalThis as unknown as ParleyWindow).parley.account.setup({ user, broker: { kind: 'embedded', port } })
+      },
+      { user: u.name, port },
+    )
+    await page.reload()
+  }
+  await page.getByTestId('app-shell').waitFor({ state: 'visible' })
+  await eventually(async () => expect(await page.getByTestId('connection-status').getAttribute('data-state')).toBe('connected'))
+  const state = await page.evaluate(() => (globalThis as unknown as ParleyWindow).parley.account.getState())
+  expect(state.broker).toMatchObject({ kind: 'embedded', port })
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.getByTestId('composer').fill(text)
+  await page.getByTestId('composer').press('Enter')
+}
+
+function texts(page: Page, direction: 'in' | 'out'): Promise<string[]> {
+  return page.getByTestId('message').and(page.locator(`[data-direction="${direction}"]`)).getByTestId('message-text').allInnerTexts()
+}
+
+describe('two people on the built-in broker', () => {
+  beforeAll(async () => {
+    requireRendererBuild()
+    browser = await launchChromium()
+  })
+
+  afterEach(({ task }) => {
+    if (task.result?.state !== 'fail') return
+    for (const u of users) {
+      console.error([...u.watch.errors, ...u.watch.console].join('\n'))
+      console.error(u.node.log.lines.slice(-60).join('\n'))
+    }
+  })
+
+  afterAll(async () => {
+    for (const u of users) await u.context.close().catch(() => {})
+    await browser?.close().catch(() => {})
+    // The joiner first, then the one hosting the broker.
+    for (const u of [...users].reverse()) await u.node.stop().catch(() => {})
+    for (const u of users) removeDir(u.dir)
+  })
+
+  it('carol hosts the broker, dave joins it, and they exchange a message', async () => {
+    const port = await freePort()
+    const carol = await startUser('carol')
+    const dave = await startUser('dave')
+    await setUpEmbedded(carol, port)
+    await setUpEmbedded(dave, port)
+
+    await carol.page.getByTestId('new-conversation').click()
+    await carol.page.getByTestId('new-conversation-input').fill('dave')
+    await carol.page.getByTestId('new-conversation-input').press('Enter')
+    await eventually(async () => expect(await carol.page.getByTestId('chat-title').innerText()).toContain('dave'))
+    await send(carol.page, 'Hello over the built-in broker')
+
+    const item = dave.page.getByTestId('conversation-item').and(dave.page.locator('[data-peer="carol"]'))
+    await item.waitFor({ state: 'visible' })
+    await item.click()
+    await eventually(async () => expect(await texts(dave.page, 'in')).toEqual(['Hello over the built-in broker']))
+    await send(dave.page, 'Loud and clear')
+    await eventually(async () => expect(await texts(carol.page, 'in')).toEqual(['Loud and clear']))
+    await eventually(async () => {
+      const s = await carol.page.getByTestId('message').and(carol.page.locator('[data-direction="out"]')).getAttribute('data-status')
+      expect(s).toBe('sent')
+    })
+    await carol.page.screenshot({ path: screenshotPath('embedded-carol.png') })
+    expect(carol.watch.errors).toEqual([])
+    expect(dave.watch.errors).toEqual([])
+  })
+})
