@@ -21,6 +21,9 @@ import { startMosquitto } from '../test/helpers/mosquitto'
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000)
 const RATE = Number(process.env.BENCH_RATE ?? 500)
 const LATENCY_MESSAGES = Number(process.env.BENCH_LATENCY_MESSAGES ?? 2_000)
+// Raw and Parley alternate for several rounds and the medians are compared, so a
+// burst of load from elsewhere on the machine does not decide the ratio.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const TEXT = 'The quick brown fox jumps over the lazy dog — a typical chat line of about a hundred characters long.'
 
 const connect = (url: string, clientId: string, clean = true): Promise<MqttClient> =>
@@ -47,9 +50,11 @@ function payloads(count: number): Buffer[] {
   return Array.from({ length: count }, (_, i) => encodeEnvelope(textEnvelope('alice', 'bench', `${TEXT} #${i}`, i + 1)))
 }
 
-async function rawThroughput(url: string): Promise<number> {
-  const sub = await connect(url, 'bench-raw-sub')
-  const pub = await connect(url, 'bench-raw-pub')
+const median = (xs: number[]) => percentile(xs, 50)
+
+async function rawThroughput(url: string, round: number): Promise<number> {
+  const sub = await connect(url, `bench-raw-sub-${round}`)
+  const pub = await connect(url, `bench-raw-pub-${round}`)
   await sub.subscribeAsync('bench/raw/#', { qos: 1 })
   const msgs = payloads(N)
   let got = 0
@@ -71,7 +76,7 @@ async function openBob(url: string, dir: string): Promise<ParleyCore> {
 
 async function parleyThroughput(url: string, dir: string): Promise<number> {
   const bob = await openBob(url, dir)
-  const pub = await connect(url, 'bench-parley-pub')
+  const pub = await connect(url, `bench-parley-pub-${dir.slice(-6)}`)
   const msgs = payloads(N)
   let got = 0
   bob.onEvent((e) => {
@@ -84,6 +89,7 @@ async function parleyThroughput(url: string, dir: string): Promise<number> {
   const seconds = (performance.now() - t0) / 1000
   const stored = bob.store.page('dm:alice', null, 1)
   if (stored.messages.length !== 1) throw new Error('messages were not stored')
+  // Each round has its own data dir, so each counts N new messages.
   await pub.endAsync()
   await bob.close()
   return N / seconds
@@ -136,13 +142,20 @@ async function parleyLatency(url: string, dirA: string, dirB: string): Promise<n
 
 async function main() {
   const broker = await startMosquitto()
-  const dirs = [1, 2, 3].map(() => mkdtempSync(join(tmpdir(), 'parley-bench-')))
+  const dirs = Array.from({ length: ROUNDS + 2 }, () => mkdtempSync(join(tmpdir(), 'parley-bench-')))
   try {
-    console.log(`Parley pipeline benchmark — Mosquitto on ${broker.url}, ${N} messages, latency at ${RATE} msg/s × ${LATENCY_MESSAGES}`)
-    const raw = await rawThroughput(broker.url)
-    const parley = await parleyThroughput(broker.url, dirs[0]!)
+    console.log(`Parley pipeline benchmark — Mosquitto on ${broker.url}, ${N} messages × ${ROUNDS} rounds (medians), latency at ${RATE} msg/s × ${LATENCY_MESSAGES}`)
+    const raws: number[] = []
+    const parleys: number[] = []
+    for (let r = 0; r < ROUNDS; r++) {
+      raws.push(await rawThroughput(broker.url, r))
+      parleys.push(await parleyThroughput(broker.url, dirs[r]!))
+      console.log(`round ${r + 1}: raw ${raws[r]!.toFixed(0)} msg/s, parley ${parleys[r]!.toFixed(0)} msg/s`)
+    }
+    const raw = median(raws)
+    const parley = median(parleys)
     const rawLat = await rawLatency(broker.url)
-    const parleyLat = await parleyLatency(broker.url, dirs[1]!, dirs[2]!)
+    const parleyLat = await parleyLatency(broker.url, dirs[ROUNDS]!, dirs[ROUNDS + 1]!)
     const f = (x: number) => x.toFixed(2)
     console.log('')
     console.log('| measure                         | raw MQTT.js | Parley  | ratio |')

@@ -23,6 +23,7 @@ import { createServices } from './services'
 import { loadSettings, saveSettings } from './settings-file'
 import { MessageStore } from './store/message-store'
 import { openDatabase } from './store/open-database'
+import { WalCheckpointer } from './store/wal-checkpointer'
 
 export interface CoreOptions {
   dataDir: string
@@ -54,6 +55,7 @@ export class ParleyCore {
   private problems: string[]
   private pendingConversations = new Set<string>()
   private closed = false
+  private readonly checkpointer: WalCheckpointer
 
   private constructor(
     readonly dataDir: string,
@@ -67,6 +69,7 @@ export class ParleyCore {
     this.settings = settings
     this.problems = problems
     this.store = new MessageStore(db)
+    this.checkpointer = new WalCheckpointer(db)
     this.services = createServices(this)
   }
 
@@ -240,6 +243,7 @@ export class ParleyCore {
     if (this.closed) return
     this.closed = true
     await this.stopSession()
+    this.checkpointer.close()
     this.db.close()
     this.unlock()
   }
