@@ -7,12 +7,11 @@ export const MAX_NAME_LENGTH = 64
  * A name becomes one MQTT topic level, so anything that would split the level
  * (`/`), act as a wildcard (`+`, `#`), start a system topic (`$`), or that brokers
  * and shells treat badly (spaces, control characters, NUL) is refused — seed 000's
- * naming rule, tightened.
+ * naming rule, tightened. Nothing is trimmed: the name is the topic level as is.
  */
 export const NameSchema = z
   .string({ error: 'A name is required.' })
-  .trim()
-  .min(1, { error: 'A name is required.' })
+  .refine((s) => s.trim().length > 0, { error: 'A name is required.' })
   .max(MAX_NAME_LENGTH, { error: `A name can be at most ${MAX_NAME_LENGTH} characters.` })
   .refine((s) => !/[/+#]/.test(s), { error: 'A name cannot contain "/", "+" or "#".' })
   .refine((s) => !/\s/u.test(s), { error: 'A name cannot contain spaces.' })
