@@ -169,6 +169,7 @@ describe('two people chat in the browser over Mosquitto', () => {
     await item.waitFor({ state: 'visible' })
     await eventually(async () => expect((await item.getByTestId('unread-count').innerText()).trim()).toBe('2'))
     await eventually(async () => expect(await item.getByTestId('conversation-last').innerText()).toContain(MULTI_LINE_1))
+    await page.screenshot({ path: screenshotPath('bob-unread.png') })
 
     await openConversation(page, 'alice')
     await eventually(async () => expect(await shownTexts(page, 'in')).toEqual([HELLO, MULTI]))

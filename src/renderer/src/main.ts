@@ -1,15 +1,21 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
+import { createSession, SessionKey } from './session'
 import './styles.css'
 
 const root = document.getElementById('app')!
-if (!window.parley) {
-  // Opened as a plain file or without the bridge: say how to open Parley instead of a blank page.
-  const p = document.createElement('p')
-  p.className = 'fatal'
-  p.textContent = "Parley's API is not available. Open Parley through the app, or through the URL the web host printed."
-  root.replaceChildren(p)
+
+if (typeof window.parley === 'undefined') {
+  // No preload and no web host stand-in: nothing here can work, so say why.
+  const box = document.createElement('div')
+  box.className = 'boot-screen'
+  box.setAttribute('role', 'alert')
+  box.dataset.testid = 'api-missing'
+  box.textContent = "Parley's API is not available — open Parley through the app or the web host URL."
+  root.replaceChildren(box)
 } else {
-  createApp(App).use(createPinia()).mount(root)
+  const pinia = createPinia()
+  const session = createSession(window.parley, pinia)
+  createApp(App).use(pinia).provide(SessionKey, session).mount(root)
 }

@@ -1,51 +1,73 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { ChatMessage } from '../../../shared/contract'
+import type { ChatMessage, MessagePage } from '../../../shared/contract'
 
 export interface Thread {
-  /** Oldest first. */
+  /** Oldest first, ordered like the engine's pages: by ts, then id. */
   messages: ChatMessage[]
+  /** There are older messages than the first one here. */
   hasMore: boolean
   loading: boolean
+  /** The newest page has been read at least once. */
   loaded: boolean
+  error: string | null
 }
 
-const compare = (a: ChatMessage, b: ChatMessage) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+function compare(a: ChatMessage, b: ChatMessage): number {
+  return a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}
 
+/** An answer that raced a 'sent' event must not turn the message back to pending. */
+function newerOf(current: ChatMessage | undefined, next: ChatMessage): ChatMessage {
+  return current && current.status === 'sent' && next.status === 'pending' ? { ...next, status: 'sent' } : next
+}
+
+/** Message history per conversation, as far as it has been read. State only. */
 export const useMessagesStore = defineStore('messages', () => {
-  const threads = ref(new Map<string, Thread>())
+  const threads = ref<Record<string, Thread>>({})
 
   function thread(conversationId: string): Thread {
-    let t = threads.value.get(conversationId)
-    if (!t) {
-      t = { messages: [], hasMore: false, loading: false, loaded: false }
-      threads.value.set(conversationId, t)
-      t = threads.value.get(conversationId)!
+    if (!threads.value[conversationId]) {
+      threads.value[conversationId] = { messages: [], hasMore: false, loading: false, loaded: false, error: null }
     }
-    return t
+    return threads.value[conversationId]!
   }
 
-  /** Adds older messages in front (paging back). */
-  function prepend(conversationId: string, older: ChatMessage[], hasMore: boolean) {
-    const t = thread(conversationId)
-    const known = new Set(t.messages.map((m) => m.id))
-    t.messages = [...older.filter((m) => !known.has(m.id)), ...t.messages]
-    t.hasMore = hasMore
-    t.loaded = true
-  }
-
-  /** Adds a new message, or replaces the one with its id (pending → sent). */
-  function upsert(m: ChatMessage) {
-    const t = thread(m.conversationId)
-    const i = t.messages.findIndex((x) => x.id === m.id)
-    if (i >= 0) {
-      t.messages[i] = m
+  /** Adds a message or replaces the one with the same id (pending → sent), keeping the order. */
+  function upsert(m: ChatMessage): void {
+    const list = thread(m.conversationId).messages
+    const at = list.findLastIndex((x) => x.id === m.id)
+    const next = newerOf(list[at], m)
+    if (at >= 0 && list[at]!.ts === next.ts) {
+      list[at] = next
       return
     }
-    const last = t.messages.at(-1)
-    if (!last || compare(last, m) <= 0) t.messages.push(m)
-    else t.messages = [...t.messages, m].sort(compare)
+    if (at >= 0) list.splice(at, 1)
+    let i = list.length
+    while (i > 0 && compare(list[i - 1]!, next) > 0) i--
+    list.splice(i, 0, next)
   }
 
-  return { threads, thread, prepend, upsert }
+  /**
+   * Merges a page into the thread. `older`: the page came from before the first
+   * message, so it also says whether there is more; a newest page only says so the
+   * first time (later ones refresh the tail).
+   */
+  function addPage(conversationId: string, page: MessagePage, older: boolean): void {
+    const t = thread(conversationId)
+    const merged = new Map(t.messages.map((m) => [m.id, m]))
+    for (const m of page.messages) merged.set(m.id, newerOf(merged.get(m.id), m))
+    t.messages = [...merged.values()].sort(compare)
+    if (older || !t.loaded) t.hasMore = page.hasMore
+    t.loaded = true
+    t.error = null
+  }
+
+  function setLoading(conversationId: string, loading: boolean, error: string | null = null): void {
+    const t = thread(conversationId)
+    t.loading = loading
+    t.error = error
+  }
+
+  return { threads, thread, upsert, addPage, setLoading }
 })
