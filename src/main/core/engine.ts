@@ -52,6 +52,7 @@ export class ParleyCore {
   private session: MqttSession | null = null
   private outbox: Outbox | null = null
   private broker: EmbeddedBroker | null = null
+  private brokerStarting: Promise<unknown> | null = null
   private problems: string[]
   private pendingConversations = new Set<string>()
   private closed = false
@@ -204,14 +205,21 @@ export class ParleyCore {
         beforeConnect: embedded
           ? async () => {
               // (Re)host the built-in broker unless we or another Parley already do.
-              if (!this.broker) {
-                this.broker = await ensureEmbeddedBroker({
-                  port: embedded.port,
-                  host: embedded.shareOnLan ? '0.0.0.0' : '127.0.0.1',
-                  dir: join(this.dataDir, 'broker'),
-                  log: this.log,
-                })
+              if (this.broker) return
+              const starting = ensureEmbeddedBroker({
+                port: embedded.port,
+                host: embedded.shareOnLan ? '0.0.0.0' : '127.0.0.1',
+                dir: join(this.dataDir, 'broker'),
+                log: this.log,
+              })
+              this.brokerStarting = starting
+              const broker = await starting
+              if (this.session !== session) {
+                // Closed (or reconfigured) while the broker was starting: don't leave it running.
+                await broker?.close()
+                throw new Error('session stopped')
               }
+              this.broker = broker
             }
           : undefined,
       },
@@ -234,6 +242,9 @@ export class ParleyCore {
     this.session = null
     this.outbox = null
     await session?.stop()
+    // A broker still starting closes itself once it sees the session is gone.
+    await this.brokerStarting?.catch(() => {})
+    this.brokerStarting = null
     const broker = this.broker
     this.broker = null
     await broker?.close()

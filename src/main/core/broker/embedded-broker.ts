@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net'
+import { createServer, type Server, type Socket } from 'node:net'
 import { mkdirSync } from 'node:fs'
 import mqtt from 'mqtt'
 import type { Logger } from '../log'
@@ -34,6 +34,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const persistence = (persistenceFactory as (db: unknown) => unknown)(db)
   const broker = await Aedes.createBroker({ persistence: persistence as never, drainTimeout: 30_000 })
   const server: Server = createServer(broker.handle as never)
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -52,8 +57,12 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     port: opts.port,
     host: opts.host,
     async close() {
-      await new Promise<void>((r) => server.close(() => r()))
+      // server.close() waits for every connection to end, so end them: other Parleys
+      // using this broker see it go away and will host one themselves.
+      const closed = new Promise<void>((r) => server.close(() => r()))
       await new Promise<void>((r) => broker.close(() => r()))
+      for (const s of sockets) s.destroy()
+      await closed
       await db.close().catch(() => {})
     },
   }
@@ -69,7 +78,13 @@ export async function isMqttBroker(port: number, timeoutMs = 2000): Promise<bool
       connectTimeout: timeoutMs,
       clientId: `parley-probe-${process.pid}-${Date.now()}`,
     })
+    let settled = false
+    // Something that accepts TCP but never speaks MQTT must not leave us waiting.
+    const timer = setTimeout(() => finish(false), timeoutMs + 500)
     const finish = (ok: boolean) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
       probe.end(true)
       resolve(ok)
     }

@@ -182,6 +182,9 @@ export class MqttSession {
     this.applyProtocol(options)
     const client = mqtt.connect(cfg.url, options)
     let gotConnack = false
+    // A socket error (ECONNREFUSED, ENOTFOUND…) means the broker is unreachable, not that it refuses MQTT 5.
+    let socketError = false
+    client.on('connect', () => (socketError = false))
     client.handleMessage = (packet, done) => this.receive(client, packet, done)
     client.on('connect', (connack) => {
       gotConnack = true
@@ -202,6 +205,7 @@ export class MqttSession {
     client.on('error', (err: Error & { code?: number | string }) => {
       this.lastError = err.message
       const code = typeof err.code === 'number' ? err.code : null
+      if (typeof err.code === 'string') socketError = true
       if (code !== null && AUTH_REFUSALS.has(code)) this.authRefused = true
       if (!gotConnack && this.version === 5 && this.config.protocol === 'auto' && code !== null && PROTOCOL_REFUSALS.has(code)) {
         this.fallBackTo311(client)
@@ -211,8 +215,11 @@ export class MqttSession {
     client.on('close', () => {
       if (this.stopped || client !== this.client) return
       // A broker that closes an MQTT 5 CONNECT without any CONNACK (Aedes) does not speak 5.
-      if (!this.connectedOnce && !gotConnack && this.version === 5 && this.config.protocol === 'auto') this.fallBackTo311(client)
+      if (!this.connectedOnce && !gotConnack && !socketError && this.version === 5 && this.config.protocol === 'auto') {
+        this.fallBackTo311(client)
+      }
       gotConnack = false
+      socketError = false
       this.scheduleRetry()
     })
     return client
