@@ -12,7 +12,8 @@ export const MAX_NAME_LENGTH = 64
 export const NameSchema = z
   .string({ error: 'A name is required.' })
   .refine((s) => s.trim().length > 0, { error: 'A name is required.' })
-  .max(MAX_NAME_LENGTH, { error: `A name can be at most ${MAX_NAME_LENGTH} characters.` })
+  // Characters are code points: an emoji counts once, as a person would count it.
+  .refine((s) => [...s].length <= MAX_NAME_LENGTH, { error: `A name can be at most ${MAX_NAME_LENGTH} characters.` })
   .refine((s) => !/[/+#]/.test(s), { error: 'A name cannot contain "/", "+" or "#".' })
   .refine((s) => !/\s/u.test(s), { error: 'A name cannot contain spaces.' })
   // eslint-disable-next-line no-control-regex

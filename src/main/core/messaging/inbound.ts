@@ -23,6 +23,11 @@ export interface InboundContext {
 export function handleInbound(ctx: InboundContext, packets: readonly IPublishPacket[]): void {
   const rows: NewMessage[] = []
   for (const packet of packets) {
+    if (packet.retain) {
+      // Direct messages are never retained; a retained one in an inbox would come back on every reconnect.
+      ctx.log.warn('dropped a retained message in the inbox', { topic: packet.topic })
+      continue
+    }
     const decoded = decodeDirect(ctx.root, ctx.user, packet.topic, packet.payload as Uint8Array)
     if (!decoded.ok) {
       ctx.log.warn('dropped an incoming message', { topic: packet.topic, reason: decoded.reason })

@@ -1,0 +1,216 @@
+/**
+ * Two Parley engines chatting through a real Mosquitto (MQTT 5, persistent sessions),
+ * plus plain MQTT clients talking to them.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import type { MqttClient } from 'mqtt'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { EnvelopeSchema } from '../../src/shared/envelope'
+import { encodeEnvelope, textEnvelope } from '../../src/main/core/protocol/codec'
+import { freePort, startMosquitto, type Mosquitto } from '../helpers/mosquitto'
+import { Lab, sleep, urlBroker, waitFor } from '../helpers/core'
+
+const MOSQUITTO_PUB = '/usr/bin/mosquitto_pub'
+
+function publish(client: MqttClient, topic: string, payload: string | Buffer): Promise<void> {
+  return new Promise((resolve, reject) => client.publish(topic, payload, { qos: 1 }, (err) => (err ? reject(err) : resolve())))
+}
+
+describe('Parley over Mosquitto', () => {
+  let broker: Mosquitto
+  let lab: Lab
+
+  beforeAll(async () => {
+    broker = await startMosquitto()
+  })
+  afterAll(async () => {
+    await broker?.stop()
+  })
+  beforeEach(() => {
+    lab = new Lab()
+  })
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') console.error(lab.dump())
+    await lab.cleanup()
+  })
+
+  it('alice and bob chat both ways', async () => {
+    const bob = await lab.open('bob', urlBroker(broker.url))
+    const alice = await lab.open('alice', urlBroker(broker.url))
+    const bobStatus = await bob.connected()
+    const aliceStatus = await alice.connected()
+    expect(bobStatus).toMatchObject({ state: 'connected', protocolVersion: 5, broker: broker.url, detail: null, retryInMs: null })
+    expect(aliceStatus.protocolVersion).toBe(5)
+    expect((await alice.services.account.getState()).connection.protocolVersion).toBe(5)
+
+    const sent = await alice.send('bob', 'Hi Bob ✓ 李雷')
+    expect(sent).toMatchObject({ conversationId: 'dm:bob', sender: 'alice', direction: 'out', text: 'Hi Bob ✓ 李雷' })
+
+    // alice: pending, then sent once the broker acknowledged it.
+    await waitFor(() => alice.messages().filter((m) => m.id === sent.id).length === 2, "alice's pending and sent events")
+    expect(alice.messages().filter((m) => m.id === sent.id).map((m) => m.status)).toEqual(['pending', 'sent'])
+    expect((await alice.history('bob')).map((m) => m.status)).toEqual(['sent'])
+
+    // bob: one message event, then a conversation event with one unread.
+    const got = await waitFor(() => bob.messages().find((m) => m.id === sent.id), 'bob to receive')
+    expect(got).toMatchObject({ conversationId: 'dm:alice', sender: 'alice', direction: 'in', status: 'received', text: 'Hi Bob ✓ 李雷', ts: sent.ts })
+    const conv = await waitFor(() => bob.conversations().find((c) => c.id === 'dm:alice'), "bob's conversation event")
+    expect(conv).toMatchObject({ peer: 'alice', unread: 1, lastMessage: { id: sent.id, text: 'Hi Bob ✓ 李雷' } })
+
+    // And back.
+    const reply = await bob.send('alice', 'Hi Alice')
+    const back = await waitFor(() => alice.messages().find((m) => m.id === reply.id && m.direction === 'in'), 'alice to receive the reply')
+    expect(back).toMatchObject({ sender: 'bob', text: 'Hi Alice', conversationId: 'dm:bob' })
+    expect((await alice.history('bob')).map((m) => [m.sender, m.text])).toEqual([
+      ['alice', 'Hi Bob ✓ 李雷'],
+      ['bob', 'Hi Alice'],
+    ])
+    await bob.services.conversations.markRead('dm:alice')
+    expect((await bob.services.conversations.list()).find((c) => c.id === 'dm:alice')?.unread).toBe(0)
+  })
+
+  it('delivers messages sent while the receiver is offline, in order, exactly once', async () => {
+    const bob1 = await lab.open('bob2', urlBroker(broker.url))
+    await bob1.connected() // the broker now knows bob2's session
+    await lab.close(bob1)
+
+    const alice = await lab.open('alice2', urlBroker(broker.url))
+    await alice.connected()
+    const sent = []
+    for (const text of ['one', 'two', 'three']) sent.push(await alice.send('bob2', text))
+    await waitFor(async () => (await alice.history('bob2')).every((m) => m.status === 'sent'), 'all three to be sent')
+
+    const bob = await lab.open('bob2', undefined, bob1.dataDir) // same data dir: same settings and client id
+    await waitFor(() => bob.messages().length >= 3, 'the queued messages')
+    await sleep(300) // any duplicate would arrive now
+    expect(bob.messages().map((m) => m.text)).toEqual(['one', 'two', 'three'])
+    expect((await bob.history('alice2')).map((m) => [m.id, m.text])).toEqual(sent.map((m) => [m.id, m.text]))
+    expect((await bob.services.conversations.list())[0]).toMatchObject({ id: 'dm:alice2', unread: 3 })
+  })
+
+  it('an unsent message survives a restart and goes out when the broker is reachable', async () => {
+    const bob = await lab.open('bob3', urlBroker(broker.url))
+    await bob.connected()
+    const closedPort = await freePort()
+    let alice = await lab.open('alice3', urlBroker(`mqtt://127.0.0.1:${closedPort}`))
+    await waitFor(() => alice.status.state === 'reconnecting', 'alice to fail to connect')
+    const msg = await alice.send('bob3', 'written offline')
+    expect(msg.status).toBe('pending')
+    await sleep(200)
+    expect((await alice.history('bob3')).map((m) => m.status)).toEqual(['pending'])
+    await lab.close(alice)
+
+    alice = await lab.open('alice3', undefined, alice.dataDir)
+    expect((await alice.history('bob3')).map((m) => [m.id, m.status])).toEqual([[msg.id, 'pending']])
+    // Same user, another broker URL: allowed, and the outbox goes out on connect.
+    await alice.services.account.setup({ user: 'alice3', broker: urlBroker(broker.url) })
+    await waitFor(() => alice.messages().find((m) => m.id === msg.id && m.status === 'sent'), 'the pending message to be sent')
+    const got = await waitFor(() => bob.messages().find((m) => m.id === msg.id), 'bob to receive it')
+    expect(got.text).toBe('written offline')
+    expect((await alice.history('bob3')).map((m) => m.status)).toEqual(['sent'])
+  })
+
+  it('stores a duplicate delivery once', async () => {
+    const bob = await lab.open('bob4', urlBroker(broker.url))
+    await bob.connected()
+    const raw = await lab.client(broker.url)
+    const env = encodeEnvelope(textEnvelope('alice', 'raw', 'only once', 1))
+    await publish(raw, 'IMS/bob4/Inbox/Msg/alice', env)
+    await publish(raw, 'IMS/bob4/Inbox/Msg/alice', env)
+    await publish(raw, 'IMS/bob4/Inbox/Msg/alice', 'sentinel') // same publisher, same topic: arrives after both
+    await waitFor(() => bob.messages().some((m) => m.text === 'sentinel'), 'the sentinel')
+    await sleep(100)
+    expect(bob.messages().map((m) => m.text)).toEqual(['only once', 'sentinel'])
+    expect((await bob.history('alice')).map((m) => m.text)).toEqual(['only once', 'sentinel'])
+  })
+
+  it('drops malformed payloads and keeps the session', async () => {
+    const bob = await lab.open('bob5', urlBroker(broker.url))
+    await bob.connected()
+    const statusesBefore = bob.statuses().length
+    const raw = await lab.client(broker.url)
+    const topic = 'IMS/bob5/Inbox/Msg/alice'
+    const good = textEnvelope('alice', 'raw', 'fine', 1)
+    await publish(raw, topic, '{"v":1,') // a JSON object that does not parse
+    await publish(raw, topic, '{"v":1,}')
+    await publish(raw, topic, JSON.stringify({ ...good, v: 2 }))
+    await publish(raw, topic, Buffer.from([0x68, 0x69, 0xff, 0xfe, 0xfd]))
+    await publish(raw, topic, Buffer.alloc(100 * 1024, 'x'))
+    await publish(raw, topic, JSON.stringify({ ...good, from: 'mallory' }))
+    await publish(raw, topic, JSON.stringify({ ...good, body: {} }))
+    await publish(raw, topic, 'a valid plain-text message')
+    await waitFor(() => bob.messages().length > 0, 'the valid message')
+    await sleep(100)
+    expect(bob.messages().map((m) => m.text)).toEqual(['a valid plain-text message'])
+    expect((await bob.history('alice')).map((m) => m.text)).toEqual(['a valid plain-text message'])
+    expect(bob.status.state).toBe('connected')
+    expect(bob.statuses().length).toBe(statusesBefore) // never dropped the connection
+    expect(bob.log.lines.filter((l) => l.includes('dropped an incoming message'))).toHaveLength(7)
+    // Acknowledged, not redelivered: the session carries on and gets the next message.
+    await publish(raw, topic, 'still here')
+    await waitFor(() => bob.messages().some((m) => m.text === 'still here'), 'a message after the bad ones')
+  })
+
+  it('a retained plain-text message is not stored again on every reconnect', async () => {
+    let bob = await lab.open('bob7', urlBroker(broker.url))
+    await bob.connected()
+    const raw = await lab.client(broker.url)
+    await new Promise<void>((resolve, reject) =>
+      raw.publish('IMS/bob7/Inbox/Msg/carol', 'sticky', { qos: 1, retain: true }, (err) => (err ? reject(err) : resolve())),
+    )
+    await waitFor(() => bob.messages().some((m) => m.text === 'sticky'), 'the message')
+    await lab.close(bob)
+    bob = await lab.open('bob7', undefined, bob.dataDir)
+    await bob.connected()
+    await publish(raw, 'IMS/bob7/Inbox/Msg/carol', 'sentinel')
+    await waitFor(() => bob.messages().some((m) => m.text === 'sentinel'), 'the sentinel')
+    // Clear the retained message so it cannot affect anything else.
+    await new Promise<void>((resolve) => raw.publish('IMS/bob7/Inbox/Msg/carol', '', { qos: 1, retain: true }, () => resolve()))
+    expect((await bob.history('carol')).map((m) => m.text)).toEqual(['sticky', 'sentinel'])
+  })
+
+  it('will not switch a history to another user', async () => {
+    const bob = await lab.open('bob8', urlBroker(broker.url))
+    await bob.connected()
+    await bob.send('alice', 'mine')
+    await expect(bob.services.account.setup({ user: 'mallory', broker: urlBroker(broker.url) })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/This history belongs to bob8/),
+    })
+    expect((await bob.services.account.getState()).user).toBe('bob8')
+  })
+
+  it('interoperates with plain MQTT clients both ways', async () => {
+    if (!existsSync(MOSQUITTO_PUB)) throw new Error('mosquitto_pub is not installed (apt-get install -y mosquitto-clients)')
+    const bob = await lab.open('bob6', urlBroker(broker.url))
+    await bob.connected()
+
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const p = spawn(MOSQUITTO_PUB, ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-t', 'IMS/bob6/Inbox/Msg/carol', '-m', 'hi from the shell'], {
+        stdio: 'ignore',
+      })
+      const t = setTimeout(() => p.kill('SIGKILL'), 5_000)
+      p.on('error', reject)
+      p.on('exit', (c) => {
+        clearTimeout(t)
+        resolve(c)
+      })
+    })
+    expect(code).toBe(0)
+    const got = await waitFor(() => bob.messages().find((m) => m.sender === 'carol'), 'the shell message')
+    expect(got).toMatchObject({ conversationId: 'dm:carol', text: 'hi from the shell', direction: 'in' })
+    expect((await bob.services.conversations.list()).map((c) => c.peer)).toContain('carol')
+
+    const sub = await lab.client(broker.url)
+    const received: { topic: string; payload: Buffer }[] = []
+    sub.on('message', (topic, payload) => received.push({ topic, payload }))
+    await new Promise<void>((resolve, reject) => sub.subscribe('IMS/dave/Inbox/Msg/+', { qos: 1 }, (err) => (err ? reject(err) : resolve())))
+    const sent = await bob.send('dave', 'hello dave')
+    await waitFor(() => received.length === 1, 'the raw subscriber to receive')
+    expect(received[0]!.topic).toBe('IMS/dave/Inbox/Msg/bob6')
+    const json = JSON.parse(received[0]!.payload.toString('utf8'))
+    expect(json).toMatchObject({ v: 1, id: sent.id, type: 'text', from: 'bob6', ts: sent.ts, body: { text: 'hello dave' } })
+    expect(EnvelopeSchema.safeParse(json).success).toBe(true)
+  })
+})

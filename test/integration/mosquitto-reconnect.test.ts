@@ -1,0 +1,109 @@
+/**
+ * Connection trouble against a real Mosquitto: a broker restart, a broker that is
+ * not there (yet), and a broker that refuses us.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { freePort, startMosquitto, type Mosquitto } from '../helpers/mosquitto'
+import { Lab, sleep, urlBroker, waitFor } from '../helpers/core'
+
+describe('connection trouble', () => {
+  let broker: Mosquitto
+  let lab: Lab
+
+  beforeAll(async () => {
+    broker = await startMosquitto()
+  })
+  afterAll(async () => {
+    await broker?.stop()
+  })
+  beforeEach(() => {
+    lab = new Lab()
+  })
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') console.error(lab.dump())
+    await lab.cleanup()
+  })
+
+  it('reconnects after a broker restart and receives what is sent afterwards', async () => {
+    const bob = await lab.open('bob', urlBroker(broker.url))
+    const alice = await lab.open('alice', urlBroker(broker.url))
+    await bob.connected()
+    await alice.connected()
+    const mark = bob.statuses().length
+
+    await broker.restart()
+    await waitFor(() => bob.statuses().slice(mark).some((s) => s.state === 'reconnecting'), 'bob to notice the restart')
+    await bob.connected(10_000)
+    await alice.connected(10_000)
+    const after = bob.statuses().slice(mark)
+    const firstReconnecting = after.findIndex((s) => s.state === 'reconnecting')
+    const reconnected = after.findIndex((s, i) => i > firstReconnecting && s.state === 'connected')
+    expect(firstReconnecting).toBeGreaterThanOrEqual(0)
+    expect(reconnected).toBeGreaterThan(firstReconnecting)
+    expect(after[reconnected]!.protocolVersion).toBe(5)
+    // Back-off starts small: the first retry after losing a connection is within a second.
+    expect(after[firstReconnecting]!.retryInMs).toBeLessThanOrEqual(1_000)
+
+    const sent = await alice.send('bob', 'after the restart')
+    const got = await waitFor(() => bob.messages().find((m) => m.id === sent.id), 'bob to receive after the restart')
+    expect(got.text).toBe('after the restart')
+  })
+
+  it('a broker URL on a closed port: reconnecting with a reason and a retry time, no throw', async () => {
+    const port = await freePort()
+    const node = await lab.open('carol', urlBroker(`mqtt://127.0.0.1:${port}`))
+    const status = await waitFor(() => node.statuses().find((s) => s.state === 'reconnecting' && s.retryInMs !== null && s.retryInMs > 0), 'a scheduled retry')
+    expect(status.detail).toMatch(/ECONNREFUSED|127\.0\.0\.1/)
+    expect(status.broker).toBe(`mqtt://127.0.0.1:${port}`)
+    expect(status.retryInMs).toBeGreaterThan(0)
+    expect(status.retryInMs).toBeLessThanOrEqual(30_000)
+    const state = await node.services.account.getState()
+    expect(state).toMatchObject({ configured: true, user: 'carol', connection: { state: expect.stringMatching(/connecting|reconnecting/) } })
+    // Still usable offline.
+    expect((await node.send('dave', 'queued')).status).toBe('pending')
+    await node.services.account.reconnect()
+    await sleep(100)
+    expect(node.status.state).not.toBe('connected')
+  })
+
+  it('stays on MQTT 5 when the broker is merely down at start-up', async () => {
+    // Nothing listens on `port` at first; then the relay makes Mosquitto appear there.
+    const port = await freePort()
+    const node = await lab.open('erin', urlBroker(`mqtt://127.0.0.1:${port}`))
+    await waitFor(() => node.statuses().filter((s) => s.state === 'reconnecting').length >= 1, 'the first failed attempt')
+    await lab.relay(port, broker.port)
+    await node.services.account.reconnect()
+    const status = await node.connected(10_000)
+    // A refused TCP connection says nothing about the MQTT version the broker speaks;
+    // Mosquitto speaks 5, and only MQTT 5 carries the session expiry.
+    expect(status.protocolVersion).toBe(5)
+  })
+})
+
+describe('a broker that refuses us', () => {
+  let broker: Mosquitto
+  let lab: Lab
+
+  beforeAll(async () => {
+    broker = await startMosquitto({ config: ['allow_anonymous false'] })
+    lab = new Lab()
+  })
+  afterAll(async () => {
+    await lab?.cleanup()
+    await broker?.stop()
+  })
+
+  it('bad credentials: an error state that says so, and no retry loop', async () => {
+    const node = await lab.open('frank', urlBroker(broker.url, { username: 'frank', password: 'wrong' }))
+    const status = await waitFor(() => node.statuses().find((s) => s.state === 'error'), 'the refusal')
+    expect(status.detail).toMatch(/refused the user name or password/)
+    expect(status.retryInMs).toBeNull()
+    const count = node.statuses().length
+    await sleep(1_500)
+    expect(node.statuses().length).toBe(count)
+    expect(node.status.state).toBe('error')
+    const state = await node.services.account.getState()
+    expect(state.broker).toEqual({ kind: 'url', url: broker.url, username: 'frank', hasPassword: true, hasCa: false })
+    expect(JSON.stringify(state)).not.toContain('wrong')
+  })
+})

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import { MIGRATIONS } from '../../../src/main/core/store/migrations'
+import { openDatabase } from '../../../src/main/core/store/open-database'
+import { tmpDirs } from '../../helpers/tmp-dir'
+
+describe('openDatabase', () => {
+  const dirs = tmpDirs('parley-db-')
+  const open: Database.Database[] = []
+  afterEach(() => {
+    for (const db of open.splice(0)) db.close()
+    dirs.cleanup()
+  })
+
+  it('creates and migrates a new history.db in WAL mode', () => {
+    const path = join(dirs.make(), 'history.db')
+    const { db, problem } = openDatabase(path)
+    open.push(db)
+    expect(problem).toBeNull()
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version)
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+  })
+
+  it('reopens an existing history with its data', () => {
+    const path = join(dirs.make(), 'history.db')
+    const first = openDatabase(path).db
+    first.prepare(`INSERT INTO counters (name, value) VALUES ('out', 41)`).run()
+    first.close()
+    const { db, problem } = openDatabase(path)
+    open.push(db)
+    expect(problem).toBeNull()
+    expect(db.prepare(`SELECT value FROM counters`).get()).toEqual({ value: 41 })
+  })
+
+  it('moves a garbage file aside, starts fresh, and says where the old one went', () => {
+    const dir = dirs.make()
+    const path = join(dir, 'history.db')
+    const garbage = randomBytes(8192)
+    writeFileSync(path, garbage)
+    const { db, problem } = openDatabase(path)
+    open.push(db)
+    const aside = readdirSync(dir).filter((f) => /^history\.db\.corrupt-\d+$/.test(f))
+    expect(aside).toHaveLength(1)
+    expect(readFileSync(join(dir, aside[0]!)).equals(garbage)).toBe(true)
+    expect(problem).toContain(join(dir, aside[0]!))
+    expect(problem).toMatch(/could not be read/)
+    expect(problem).toMatch(/new history was started/)
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version)
+    expect(db.prepare(`SELECT count(*) AS n FROM messages`).get()).toEqual({ n: 0 })
+    expect(existsSync(path)).toBe(true)
+  })
+
+  it('moves aside a database whose header is fine but whose pages are garbage', () => {
+    const dir = dirs.make()
+    const path = join(dir, 'history.db')
+    const first = openDatabase(path).db
+    const insert = first.prepare(`INSERT INTO counters (name, value) VALUES (?, ?)`)
+    for (let i = 0; i < 2000; i++) insert.run(`counter-${i}-${'x'.repeat(40)}`, i)
+    first.pragma('wal_checkpoint(TRUNCATE)')
+    first.pragma('journal_mode = DELETE')
+    first.close()
+    const bytes = readFileSync(path)
+    expect(bytes.subarray(0, 15).toString()).toBe('SQLite format 3')
+    // Keep page 1 (header + schema), scribble over everything after it.
+    randomBytes(bytes.length - 4096).copy(bytes, 4096)
+    writeFileSync(path, bytes)
+    const { db, problem } = openDatabase(path)
+    open.push(db)
+    expect(problem).toMatch(/could not be read/)
+    expect(readdirSync(dir).filter((f) => f.startsWith('history.db.corrupt-'))).toHaveLength(1)
+    expect(db.prepare(`SELECT count(*) AS n FROM counters`).get()).toEqual({ n: 0 })
+  })
+
+  it('does not move aside a healthy database from a newer Parley: it throws instead', () => {
+    const path = join(dirs.make(), 'history.db')
+    const newer = new Database(path)
+    newer.pragma('user_version = 99')
+    newer.close()
+    expect(() => openDatabase(path)).toThrow(/newer Parley/)
+    expect(readdirSync(join(path, '..')).filter((f) => f.includes('corrupt'))).toEqual([])
+  })
+})
