@@ -9,8 +9,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { ParleyCore } from '../../src/main/core/engine'
-import type { Logger } from '../../src/main/core/log'
 import type { BrokerSettings, ChatMessage, ConnectionStatus, ConversationSummary, ParleyEventName, ParleyEvents } from '../../src/shared/contract'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { startMosquitto, type Mosquitto, type MosquittoOptions } from './mosquitto'
+import { MemoryLog } from './memory-log'
+
+export { MemoryLog }
 
 /** Polls `check` every 20 ms until it returns a truthy value (or stops throwing). */
 export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 8_000): Promise<NonNullable<T>> {
@@ -34,27 +38,6 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: string, time
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
-/** Keeps engine log lines; a failing assertion can print them. */
-export class MemoryLog implements Logger {
-  readonly lines: string[] = []
-  constructor(private readonly name: string) {}
-  private add(level: string, msg: string, fields?: Record<string, unknown>) {
-    this.lines.push(`[${this.name}] ${level} ${msg}${fields ? ' ' + JSON.stringify(fields) : ''}`)
-    if (this.lines.length > 1000) this.lines.shift()
-  }
-  debug(msg: string, f?: Record<string, unknown>) {
-    this.add('debug', msg, f)
-  }
-  info(msg: string, f?: Record<string, unknown>) {
-    this.add('info', msg, f)
-  }
-  warn(msg: string, f?: Record<string, unknown>) {
-    this.add('warn', msg, f)
-  }
-  error(msg: string, f?: Record<string, unknown>) {
-    this.add('error', msg, f)
-  }
-}
 
 export interface RecordedEvent<K extends ParleyEventName = ParleyEventName> {
   event: K
@@ -238,4 +221,26 @@ export function urlBroker(url: string, extra: { username?: string; password?: st
 
 export function embeddedBroker(port: number): BrokerSettings {
   return { kind: 'embedded', port, shareOnLan: false }
+}
+
+/**
+ * The usual frame of an integration file: one Mosquitto for the file, a fresh
+ * Lab per test (its log printed when the test fails), everything closed after.
+ */
+export function useMosquittoLab(options: MosquittoOptions = {}): { readonly broker: Mosquitto; readonly lab: Lab } {
+  const ctx = {} as { broker: Mosquitto; lab: Lab }
+  beforeAll(async () => {
+    ctx.broker = await startMosquitto(options)
+  })
+  afterAll(async () => {
+    await ctx.broker?.stop()
+  })
+  beforeEach(() => {
+    ctx.lab = new Lab()
+  })
+  afterEach(async (t) => {
+    if (t.task.result?.state === 'fail') console.error(ctx.lab.dump())
+    await ctx.lab.cleanup()
+  })
+  return ctx
 }

@@ -10,8 +10,10 @@ import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { vi } from 'vitest'
 import { ParleyCore } from '../../src/main/core/engine'
-import type { Logger } from '../../src/main/core/log'
 import { startWebHost, type WebHost } from '../../src/host/server'
+import { MemoryLog } from './memory-log'
+
+export { MemoryLog }
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 /** The renderer build (PARLEY_E2E_RENDERER_DIR points elsewhere, e.g. to try a build by hand). */
@@ -45,26 +47,6 @@ export function screenshotPath(name: string): string {
 }
 
 /** Keeps engine log lines in memory; a failing test prints them. */
-export class MemoryLog implements Logger {
-  readonly lines: string[] = []
-  constructor(private readonly name: string) {}
-  private add(level: string, msg: string, fields?: Record<string, unknown>) {
-    this.lines.push(`[${this.name}] ${level} ${msg}${fields ? ' ' + JSON.stringify(fields) : ''}`)
-    if (this.lines.length > 500) this.lines.shift()
-  }
-  debug(msg: string, fields?: Record<string, unknown>) {
-    this.add('debug', msg, fields)
-  }
-  info(msg: string, fields?: Record<string, unknown>) {
-    this.add('info', msg, fields)
-  }
-  warn(msg: string, fields?: Record<string, unknown>) {
-    this.add('warn', msg, fields)
-  }
-  error(msg: string, fields?: Record<string, unknown>) {
-    this.add('error', msg, fields)
-  }
-}
 
 export interface ParleyNode {
   name: string

@@ -5,11 +5,11 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import type { MqttClient } from 'mqtt'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { EnvelopeSchema } from '../../src/shared/envelope'
 import { encodeEnvelope, textEnvelope } from '../../src/main/core/protocol/codec'
-import { freePort, startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { Lab, sleep, urlBroker, waitFor } from '../helpers/core'
+import { freePort } from '../helpers/mosquitto'
+import { useMosquittoLab, sleep, urlBroker, waitFor } from '../helpers/core'
 
 const MOSQUITTO_PUB = '/usr/bin/mosquitto_pub'
 
@@ -18,29 +18,14 @@ function publish(client: MqttClient, topic: string, payload: string | Buffer): P
 }
 
 describe('Parley over Mosquitto', () => {
-  let broker: Mosquitto
-  let lab: Lab
-
-  beforeAll(async () => {
-    broker = await startMosquitto()
-  })
-  afterAll(async () => {
-    await broker?.stop()
-  })
-  beforeEach(() => {
-    lab = new Lab()
-  })
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.dump())
-    await lab.cleanup()
-  })
+  const env = useMosquittoLab()
 
   it('alice and bob chat both ways', async () => {
-    const bob = await lab.open('bob', urlBroker(broker.url))
-    const alice = await lab.open('alice', urlBroker(broker.url))
+    const bob = await env.lab.open('bob', urlBroker(env.broker.url))
+    const alice = await env.lab.open('alice', urlBroker(env.broker.url))
     const bobStatus = await bob.connected()
     const aliceStatus = await alice.connected()
-    expect(bobStatus).toMatchObject({ state: 'connected', protocolVersion: 5, broker: broker.url, detail: null, retryInMs: null })
+    expect(bobStatus).toMatchObject({ state: 'connected', protocolVersion: 5, broker: env.broker.url, detail: null, retryInMs: null })
     expect(aliceStatus.protocolVersion).toBe(5)
     expect((await alice.services.account.getState()).connection.protocolVersion).toBe(5)
 
@@ -71,17 +56,17 @@ describe('Parley over Mosquitto', () => {
   })
 
   it('delivers messages sent while the receiver is offline, in order, exactly once', async () => {
-    const bob1 = await lab.open('bob2', urlBroker(broker.url))
+    const bob1 = await env.lab.open('bob2', urlBroker(env.broker.url))
     await bob1.connected() // the broker now knows bob2's session
-    await lab.close(bob1)
+    await env.lab.close(bob1)
 
-    const alice = await lab.open('alice2', urlBroker(broker.url))
+    const alice = await env.lab.open('alice2', urlBroker(env.broker.url))
     await alice.connected()
     const sent = []
     for (const text of ['one', 'two', 'three']) sent.push(await alice.send('bob2', text))
     await waitFor(async () => (await alice.history('bob2')).every((m) => m.status === 'sent'), 'all three to be sent')
 
-    const bob = await lab.open('bob2', undefined, bob1.dataDir) // same data dir: same settings and client id
+    const bob = await env.lab.open('bob2', undefined, bob1.dataDir) // same data dir: same settings and client id
     await waitFor(() => bob.messages().length >= 3, 'the queued messages')
     await sleep(300) // any duplicate would arrive now
     expect(bob.messages().map((m) => m.text)).toEqual(['one', 'two', 'three'])
@@ -90,21 +75,21 @@ describe('Parley over Mosquitto', () => {
   })
 
   it('an unsent message survives a restart and goes out when the broker is reachable', async () => {
-    const bob = await lab.open('bob3', urlBroker(broker.url))
+    const bob = await env.lab.open('bob3', urlBroker(env.broker.url))
     await bob.connected()
     const closedPort = await freePort()
-    let alice = await lab.open('alice3', urlBroker(`mqtt://127.0.0.1:${closedPort}`))
+    let alice = await env.lab.open('alice3', urlBroker(`mqtt://127.0.0.1:${closedPort}`))
     await waitFor(() => alice.status.state === 'reconnecting', 'alice to fail to connect')
     const msg = await alice.send('bob3', 'written offline')
     expect(msg.status).toBe('pending')
     await sleep(200)
     expect((await alice.history('bob3')).map((m) => m.status)).toEqual(['pending'])
-    await lab.close(alice)
+    await env.lab.close(alice)
 
-    alice = await lab.open('alice3', undefined, alice.dataDir)
+    alice = await env.lab.open('alice3', undefined, alice.dataDir)
     expect((await alice.history('bob3')).map((m) => [m.id, m.status])).toEqual([[msg.id, 'pending']])
     // Same user, another broker URL: allowed, and the outbox goes out on connect.
-    await alice.services.account.setup({ user: 'alice3', broker: urlBroker(broker.url) })
+    await alice.services.account.setup({ user: 'alice3', broker: urlBroker(env.broker.url) })
     await waitFor(() => alice.messages().find((m) => m.id === msg.id && m.status === 'sent'), 'the pending message to be sent')
     const got = await waitFor(() => bob.messages().find((m) => m.id === msg.id), 'bob to receive it')
     expect(got.text).toBe('written offline')
@@ -112,12 +97,12 @@ describe('Parley over Mosquitto', () => {
   })
 
   it('stores a duplicate delivery once', async () => {
-    const bob = await lab.open('bob4', urlBroker(broker.url))
+    const bob = await env.lab.open('bob4', urlBroker(env.broker.url))
     await bob.connected()
-    const raw = await lab.client(broker.url)
-    const env = encodeEnvelope(textEnvelope('alice', 'raw', 'only once', 1))
-    await publish(raw, 'IMS/bob4/Inbox/Msg/alice', env)
-    await publish(raw, 'IMS/bob4/Inbox/Msg/alice', env)
+    const raw = await env.lab.client(env.broker.url)
+    const payload = encodeEnvelope(textEnvelope('alice', 'raw', 'only once', 1))
+    await publish(raw, 'IMS/bob4/Inbox/Msg/alice', payload)
+    await publish(raw, 'IMS/bob4/Inbox/Msg/alice', payload)
     await publish(raw, 'IMS/bob4/Inbox/Msg/alice', 'sentinel') // same publisher, same topic: arrives after both
     await waitFor(() => bob.messages().some((m) => m.text === 'sentinel'), 'the sentinel')
     await sleep(100)
@@ -126,10 +111,10 @@ describe('Parley over Mosquitto', () => {
   })
 
   it('drops malformed payloads and keeps the session', async () => {
-    const bob = await lab.open('bob5', urlBroker(broker.url))
+    const bob = await env.lab.open('bob5', urlBroker(env.broker.url))
     await bob.connected()
     const statusesBefore = bob.statuses().length
-    const raw = await lab.client(broker.url)
+    const raw = await env.lab.client(env.broker.url)
     const topic = 'IMS/bob5/Inbox/Msg/alice'
     const good = textEnvelope('alice', 'raw', 'fine', 1)
     await publish(raw, topic, '{"v":1,') // a JSON object that does not parse
@@ -153,15 +138,15 @@ describe('Parley over Mosquitto', () => {
   })
 
   it('a retained plain-text message is not stored again on every reconnect', async () => {
-    let bob = await lab.open('bob7', urlBroker(broker.url))
+    let bob = await env.lab.open('bob7', urlBroker(env.broker.url))
     await bob.connected()
-    const raw = await lab.client(broker.url)
+    const raw = await env.lab.client(env.broker.url)
     await new Promise<void>((resolve, reject) =>
       raw.publish('IMS/bob7/Inbox/Msg/carol', 'sticky', { qos: 1, retain: true }, (err) => (err ? reject(err) : resolve())),
     )
     await waitFor(() => bob.messages().some((m) => m.text === 'sticky'), 'the message')
-    await lab.close(bob)
-    bob = await lab.open('bob7', undefined, bob.dataDir)
+    await env.lab.close(bob)
+    bob = await env.lab.open('bob7', undefined, bob.dataDir)
     await bob.connected()
     await publish(raw, 'IMS/bob7/Inbox/Msg/carol', 'sentinel')
     await waitFor(() => bob.messages().some((m) => m.text === 'sentinel'), 'the sentinel')
@@ -171,10 +156,10 @@ describe('Parley over Mosquitto', () => {
   })
 
   it('will not switch a history to another user', async () => {
-    const bob = await lab.open('bob8', urlBroker(broker.url))
+    const bob = await env.lab.open('bob8', urlBroker(env.broker.url))
     await bob.connected()
     await bob.send('alice', 'mine')
-    await expect(bob.services.account.setup({ user: 'mallory', broker: urlBroker(broker.url) })).rejects.toMatchObject({
+    await expect(bob.services.account.setup({ user: 'mallory', broker: urlBroker(env.broker.url) })).rejects.toMatchObject({
       code: 'invalid-argument',
       message: expect.stringMatching(/This history belongs to bob8/),
     })
@@ -183,11 +168,11 @@ describe('Parley over Mosquitto', () => {
 
   it('interoperates with plain MQTT clients both ways', async () => {
     if (!existsSync(MOSQUITTO_PUB)) throw new Error('mosquitto_pub is not installed (apt-get install -y mosquitto-clients)')
-    const bob = await lab.open('bob6', urlBroker(broker.url))
+    const bob = await env.lab.open('bob6', urlBroker(env.broker.url))
     await bob.connected()
 
     const code = await new Promise<number | null>((resolve, reject) => {
-      const p = spawn(MOSQUITTO_PUB, ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-t', 'IMS/bob6/Inbox/Msg/carol', '-m', 'hi from the shell'], {
+      const p = spawn(MOSQUITTO_PUB, ['-h', '127.0.0.1', '-p', String(env.broker.port), '-q', '1', '-t', 'IMS/bob6/Inbox/Msg/carol', '-m', 'hi from the shell'], {
         stdio: 'ignore',
       })
       const t = setTimeout(() => p.kill('SIGKILL'), 5_000)
@@ -202,7 +187,7 @@ describe('Parley over Mosquitto', () => {
     expect(got).toMatchObject({ conversationId: 'dm:carol', text: 'hi from the shell', direction: 'in' })
     expect((await bob.services.conversations.list()).map((c) => c.peer)).toContain('carol')
 
-    const sub = await lab.client(broker.url)
+    const sub = await env.lab.client(env.broker.url)
     const received: { topic: string; payload: Buffer }[] = []
     sub.on('message', (topic, payload) => received.push({ topic, payload }))
     await new Promise<void>((resolve, reject) => sub.subscribe('IMS/dave/Inbox/Msg/+', { qos: 1 }, (err) => (err ? reject(err) : resolve())))

@@ -2,36 +2,21 @@
  * Connection trouble against a real Mosquitto: a broker restart, a broker that is
  * not there (yet), and a broker that refuses us.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { freePort, startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { Lab, sleep, urlBroker, waitFor } from '../helpers/core'
+import { describe, expect, it } from 'vitest'
+import { freePort } from '../helpers/mosquitto'
+import { useMosquittoLab, sleep, urlBroker, waitFor } from '../helpers/core'
 
 describe('connection trouble', () => {
-  let broker: Mosquitto
-  let lab: Lab
-
-  beforeAll(async () => {
-    broker = await startMosquitto()
-  })
-  afterAll(async () => {
-    await broker?.stop()
-  })
-  beforeEach(() => {
-    lab = new Lab()
-  })
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.dump())
-    await lab.cleanup()
-  })
+  const env = useMosquittoLab()
 
   it('reconnects after a broker restart and receives what is sent afterwards', async () => {
-    const bob = await lab.open('bob', urlBroker(broker.url))
-    const alice = await lab.open('alice', urlBroker(broker.url))
+    const bob = await env.lab.open('bob', urlBroker(env.broker.url))
+    const alice = await env.lab.open('alice', urlBroker(env.broker.url))
     await bob.connected()
     await alice.connected()
     const mark = bob.statuses().length
 
-    await broker.restart()
+    await env.broker.restart()
     await waitFor(() => bob.statuses().slice(mark).some((s) => s.state === 'reconnecting'), 'bob to notice the restart')
     await bob.connected(10_000)
     await alice.connected(10_000)
@@ -51,7 +36,7 @@ describe('connection trouble', () => {
 
   it('a broker URL on a closed port: reconnecting with a reason and a retry time, no throw', async () => {
     const port = await freePort()
-    const node = await lab.open('carol', urlBroker(`mqtt://127.0.0.1:${port}`))
+    const node = await env.lab.open('carol', urlBroker(`mqtt://127.0.0.1:${port}`))
     const status = await waitFor(() => node.statuses().find((s) => s.state === 'reconnecting' && s.retryInMs !== null && s.retryInMs > 0), 'a scheduled retry')
     expect(status.detail).toMatch(/ECONNREFUSED|127\.0\.0\.1/)
     expect(status.broker).toBe(`mqtt://127.0.0.1:${port}`)
@@ -69,9 +54,9 @@ describe('connection trouble', () => {
   it('stays on MQTT 5 when the broker is merely down at start-up', async () => {
     // Nothing listens on `port` at first; then the relay makes Mosquitto appear there.
     const port = await freePort()
-    const node = await lab.open('erin', urlBroker(`mqtt://127.0.0.1:${port}`))
+    const node = await env.lab.open('erin', urlBroker(`mqtt://127.0.0.1:${port}`))
     await waitFor(() => node.statuses().filter((s) => s.state === 'reconnecting').length >= 1, 'the first failed attempt')
-    await lab.relay(port, broker.port)
+    await env.lab.relay(port, env.broker.port)
     await node.services.account.reconnect()
     const status = await node.connected(10_000)
     // A refused TCP connection says nothing about the MQTT version the broker speaks;
@@ -81,20 +66,10 @@ describe('connection trouble', () => {
 })
 
 describe('a broker that refuses us', () => {
-  let broker: Mosquitto
-  let lab: Lab
-
-  beforeAll(async () => {
-    broker = await startMosquitto({ config: ['allow_anonymous false'] })
-    lab = new Lab()
-  })
-  afterAll(async () => {
-    await lab?.cleanup()
-    await broker?.stop()
-  })
+  const env = useMosquittoLab({ config: ['allow_anonymous false'] })
 
   it('bad credentials: an error state that says so, and no retry loop', async () => {
-    const node = await lab.open('frank', urlBroker(broker.url, { username: 'frank', password: 'wrong' }))
+    const node = await env.lab.open('frank', urlBroker(env.broker.url, { username: 'frank', password: 'wrong' }))
     const status = await waitFor(() => node.statuses().find((s) => s.state === 'error'), 'the refusal')
     expect(status.detail).toMatch(/refused the user name or password/)
     expect(status.retryInMs).toBeNull()
@@ -103,7 +78,7 @@ describe('a broker that refuses us', () => {
     expect(node.statuses().length).toBe(count)
     expect(node.status.state).toBe('error')
     const state = await node.services.account.getState()
-    expect(state.broker).toEqual({ kind: 'url', url: broker.url, username: 'frank', hasPassword: true, hasCa: false })
+    expect(state.broker).toEqual({ kind: 'url', url: env.broker.url, username: 'frank', hasPassword: true, hasCa: false })
     expect(JSON.stringify(state)).not.toContain('wrong')
   })
 })
