@@ -8,6 +8,14 @@ export type Decoded = { ok: true; envelope: Envelope; plain: boolean } | { ok: f
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
+// Senders whose names already passed validation: a chat has few senders and many
+// messages, so the receive path skips re-validating the same name each time.
+const knownSenders = new Set<string>()
+function rememberSender(name: string): void {
+  if (knownSenders.size >= 1024) knownSenders.clear()
+  knownSenders.add(name)
+}
+
 export function newMessageId(): string {
   return uuidv7()
 }
@@ -31,8 +39,11 @@ export function decodeDirect(root: string, me: string, topic: string, payload: U
   const t = parseTopic(root, topic)
   if (!t) return { ok: false, reason: 'not a direct-message topic' }
   if (t.to !== me) return { ok: false, reason: `addressed to ${t.to}, not ${me}` }
-  const fromProblem = nameProblem(t.from)
-  if (fromProblem) return { ok: false, reason: `bad sender name in topic: ${fromProblem}` }
+  if (!knownSenders.has(t.from)) {
+    const fromProblem = nameProblem(t.from)
+    if (fromProblem) return { ok: false, reason: `bad sender name in topic: ${fromProblem}` }
+    rememberSender(t.from)
+  }
   if (payload.byteLength > MAX_PAYLOAD_BYTES) return { ok: false, reason: `payload of ${payload.byteLength} bytes is over ${MAX_PAYLOAD_BYTES}` }
   let text: string
   try {
