@@ -47,6 +47,26 @@ function sendPacket(client: MqttClient, packet: { cmd: 'puback'; messageId: numb
   ;(client as unknown as { _sendPacket(p: unknown): void })._sendPacket(packet)
 }
 
+/** The sentence a person sees for a connection error: what happened, not an errno. */
+export function describeError(err: Error & { code?: number | string }, broker: string): string {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return `Nothing answers at ${broker}. Is the broker running?`
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `Cannot find the host of ${broker}. Check the address and your network.`
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `Cannot reach ${broker} (${err.code}). Check your network.`
+    case 'ECONNRESET':
+      return `The connection to ${broker} was cut.`
+    default:
+      if (err.message === 'connack timeout') return `${broker} did not answer in time.`
+      return err.message
+  }
+}
+
 function displayUrl(url: string): string {
   try {
     const u = new URL(url)
@@ -203,7 +223,7 @@ export class MqttSession {
       this.hooks.onConnected({ sessionPresent: connack.sessionPresent, protocolVersion })
     })
     client.on('error', (err: Error & { code?: number | string }) => {
-      this.lastError = err.message
+      this.lastError = describeError(err, this.status.broker ?? cfg.url)
       const code = typeof err.code === 'number' ? err.code : null
       if (typeof err.code === 'string') socketError = true
       if (code !== null && AUTH_REFUSALS.has(code)) this.authRefused = true
