@@ -121,7 +121,10 @@ export function createSession(api: ParleyApi, pinia?: Pinia): Session {
         if (state.configured && !wasConfigured) loadConversations().catch(warn('loading conversations'))
       }),
       api.on('message', (m) => {
-        messages.upsert(m)
+        // A conversation not opened yet reads its newest page when it is opened; holding every
+        // event for it would only make that first render slow (a burst of thousands after a trip).
+        const t = messages.threads[m.conversationId]
+        if (t && (t.loaded || t.loading)) messages.upsert(m)
         if (m.direction === 'in' && isOpenAndSeen(m.conversationId)) markRead(m.conversationId)
       }),
       api.on('conversation', (c) => {

@@ -1,0 +1,55 @@
+/**
+ * A burst, as after a long time offline: thousands of messages for a
+ * conversation that is not open. Every one is counted, and opening it shows the
+ * newest page with the rest a scroll away — not thousands of bubbles at once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import mqtt, { type MqttClient } from 'mqtt'
+import type { Browser, Page } from 'playwright-core'
+import { encodeEnvelope, textEnvelope } from '../../src/main/core/protocol/codec'
+import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
+import { eventually, launchChromium, removeDir, requireRendererBuild, startNode, tempDataDir, type ParleyNode } from '../helpers/e2e'
+
+const N = 2000
+
+describe('a burst of messages', () => {
+  let broker: Mosquitto
+  let browser: Browser
+  let bob: ParleyNode
+  let page: Page
+  let pub: MqttClient
+  let dir: string
+
+  beforeAll(async () => {
+    requireRendererBuild()
+    broker = await startMosquitto()
+    dir = tempDataDir('bob')
+    bob = await startNode('bob', dir)
+    await bob.core.services.account.setup({ user: 'bob', broker: { kind: 'url', url: broker.url } })
+    await eventually(() => expect(bob.core.connection.state).toBe('connected'))
+    browser = await launchChromium()
+    page = await (await browser.newContext({ viewport: { width: 1100, height: 720 } })).newPage()
+    await page.goto(bob.host.url)
+    await page.getByTestId('app-shell').waitFor()
+    pub = await mqtt.connectAsync(broker.url, { clientId: 'burst-publisher' })
+  })
+
+  afterAll(async () => {
+    await pub?.endAsync()
+    await browser?.close()
+    await bob?.stop()
+    await broker?.stop()
+    removeDir(dir)
+  })
+
+  it('counts every message and opens on the newest page', async () => {
+    for (let i = 1; i <= N; i++) pub.publish('IMS/bob/Inbox/Msg/alice', encodeEnvelope(textEnvelope('alice', 'burst', `burst ${i}`, i, 1_700_000_000_000 + i)), { qos: 1 })
+    const row = page.locator('[data-testid="conversation-item"][data-peer="alice"]')
+    await eventually(async () => expect(await row.getByTestId('unread-count').textContent()).toBe(String(N)), 30_000)
+    await row.click()
+    await expect.poll(() => page.getByTestId('message-text').last().textContent()).toBe(`burst ${N}`)
+    expect(await page.getByTestId('message').count()).toBe(50)
+    expect(await page.getByTestId('load-older').count()).toBe(1)
+    expect((await bob.core.services.messages.page({ conversationId: 'dm:alice', limit: 500 })).hasMore).toBe(true)
+  })
+})
