@@ -183,6 +183,7 @@ async function closeServer(s: Server | Relay): Promise<void> {
 /** A TCP relay from 127.0.0.1:port to 127.0.0.1:targetPort: a broker that "comes up" on port. */
 export class Relay {
   private readonly sockets = new Set<Socket>()
+  private readonly pairs = new Set<[Socket, Socket]>()
   private constructor(
     readonly port: number,
     private readonly server: Server,
@@ -202,11 +203,27 @@ export class Relay {
         })
       }
       client.pipe(upstream).pipe(client)
+      const pair: [Socket, Socket] = [client, upstream]
+      relay.pairs.add(pair)
+      client.on('close', () => relay.pairs.delete(pair))
     })
     return new Promise((resolve, reject) => {
       server.once('error', reject)
       server.listen(port, '127.0.0.1', () => resolve(relay))
     })
+  }
+
+  /** Stops carrying bytes on the current connections (a network that silently hangs). */
+  freeze(): void {
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream)
+      upstream.unpipe(client)
+    }
+  }
+
+  /** Cuts the current connections; new ones are carried as usual. */
+  dropConnections(): void {
+    for (const s of this.sockets) s.destroy()
   }
 
   async close(): Promise<void> {

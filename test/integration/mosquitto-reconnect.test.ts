@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { freePort } from '../helpers/mosquitto'
-import { useMosquittoLab, sleep, urlBroker, waitFor } from '../helpers/core'
+import { MqttSession } from '../../src/main/core/mqtt/session'
+import { MemoryLog, useMosquittoLab, sleep, urlBroker, waitFor } from '../helpers/core'
 
 describe('connection trouble', () => {
   const env = useMosquittoLab()
@@ -62,6 +63,55 @@ describe('connection trouble', () => {
     // A refused TCP connection says nothing about the MQTT version the broker speaks;
     // Mosquitto speaks 5, and only MQTT 5 carries the session expiry.
     expect(status.protocolVersion).toBe(5)
+  })
+
+  it('a failed commit withholds the acks and reconnects, so the broker delivers everything again', async () => {
+    let failing = true
+    const stored: string[] = []
+    const session = new MqttSession(
+      { url: env.broker.url, clientId: 'commit-fails', protocol: 5, sessionExpirySeconds: 600 },
+      {
+        subscriptions: () => ({ 'flaky/#': { qos: 1 } }),
+        onMessages(packets) {
+          if (failing) throw new Error('SQLITE_BUSY: database is locked')
+          stored.push(...packets.map((p) => p.payload.toString()))
+        },
+        onConnected() {},
+        onStatus() {},
+      },
+      new MemoryLog('flaky'),
+    )
+    session.start()
+    try {
+      await waitFor(() => session.connected, 'the session to connect')
+      const pub = await env.lab.client(env.broker.url)
+      // More than Mosquitto's in-flight window of 20, which an unacked session would exhaust.
+      for (let i = 0; i < 30; i++) pub.publish('flaky/x', `m${i}`, { qos: 1 })
+      await sleep(500)
+      failing = false
+      for (let i = 30; i < 35; i++) pub.publish('flaky/x', `m${i}`, { qos: 1 })
+      await waitFor(() => new Set(stored).size === 35, 'all 35 messages to be stored', 15_000)
+    } finally {
+      await session.stop()
+    }
+  })
+
+  it('a message whose PUBACK was lost with the connection is sent again, and arrives once', async () => {
+    const port = await freePort()
+    const relay = await env.lab.relay(port, env.broker.port)
+    const bob = await env.lab.open('bob9', urlBroker(env.broker.url))
+    const alice = await env.lab.open('alice9', urlBroker(`mqtt://127.0.0.1:${port}`))
+    await bob.connected()
+    await alice.connected()
+    relay.freeze()
+    const sent = await alice.send('bob9', 'lost in the network')
+    await sleep(200)
+    expect((await alice.history('bob9')).map((m) => m.status)).toEqual(['pending'])
+    relay.dropConnections()
+    await waitFor(async () => (await alice.history('bob9'))[0]?.status === 'sent', 'the message to be sent after reconnecting', 15_000)
+    await waitFor(async () => (await bob.history('alice9')).length === 1, 'bob to receive it')
+    await sleep(300)
+    expect((await bob.history('alice9')).map((m) => [m.id, m.text])).toEqual([[sent.id, 'lost in the network']])
   })
 })
 

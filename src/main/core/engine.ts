@@ -200,7 +200,7 @@ export class ParleyCore {
       {
         subscriptions: () => ({ [inboxFilter(s.root, s.user)]: { qos: 1 } }),
         onMessages: (packets) => handleInbound(inboundCtx, packets),
-        onConnected: () => this.flushOutbox(),
+        onConnected: () => this.outbox?.onConnected(),
         onStatus: (status) => this.bus.emit('connection', status),
         beforeConnect: embedded
           ? async () => {

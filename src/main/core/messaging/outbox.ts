@@ -11,7 +11,8 @@ import type { MessageStore, OutboxItem } from '../store/message-store'
  * acknowledges it. Everything pending goes out again on each connection.
  */
 export class Outbox {
-  private readonly inflight = new Set<string>()
+  /** id → the publish attempt in flight, so a stale attempt's end does not clear a newer one. */
+  private readonly inflight = new Map<string, symbol>()
 
   constructor(
     private readonly ctx: {
@@ -28,10 +29,21 @@ export class Outbox {
     for (const item of this.ctx.store.outbox()) this.publish(item)
   }
 
+  /**
+   * On every new connection: MQTT.js does not carry unacknowledged publishes over
+   * a reconnect, so whatever was in flight is published again (receivers drop the
+   * duplicate by its id) along with everything else pending.
+   */
+  onConnected(): void {
+    this.inflight.clear()
+    this.flush()
+  }
+
   publish(item: OutboxItem): void {
     const session = this.ctx.session()
     if (!session?.connected || this.inflight.has(item.id)) return
-    this.inflight.add(item.id)
+    const attempt = Symbol(item.id)
+    this.inflight.set(item.id, attempt)
     const payload = encodeEnvelope({
       v: ENVELOPE_VERSION,
       id: item.id,
@@ -48,6 +60,8 @@ export class Outbox {
         if (this.ctx.store.markSent(item.id)) this.ctx.onSent(item.id)
       })
       .catch((err: Error) => this.ctx.log.info('message stays in the outbox', { id: item.id, reason: err.message }))
-      .finally(() => this.inflight.delete(item.id))
+      .finally(() => {
+        if (this.inflight.get(item.id) === attempt) this.inflight.delete(item.id)
+      })
   }
 }

@@ -93,6 +93,8 @@ export class MqttSession {
   private lastError: string | null = null
   private authRefused = false
   private status: ConnectionStatus
+  /** From the start of a connection attempt until it connects or fails. */
+  private attempting = false
   /** Bumped on every CONNACK: an ack may only go out on the connection its PUBLISH came in on. */
   private epoch = 0
   private batch: { packet: IPublishPacket; epoch: number }[] = []
@@ -121,7 +123,8 @@ export class MqttSession {
 
   /** Skips the back-off wait (the person pressed "Retry now"). */
   reconnectNow(): void {
-    if (this.stopped || this.connected) return
+    // An attempt already under way would be doubled (two sockets, or two broker start-ups).
+    if (this.stopped || this.connected || this.attempting) return
     this.attempt = 0
     this.authRefused = false
     if (this.timer) clearTimeout(this.timer)
@@ -161,16 +164,21 @@ export class MqttSession {
   }
 
   private async attemptConnect(): Promise<void> {
-    if (this.stopped) return
+    if (this.stopped || this.attempting) return
+    this.attempting = true
     this.setStatus({ state: this.connectedOnce ? 'reconnecting' : 'connecting', retryInMs: null })
     try {
       await this.hooks.beforeConnect?.()
     } catch (err) {
       this.lastError = (err as Error).message
+      this.attempting = false
       this.scheduleRetry()
       return
     }
-    if (this.stopped) return
+    if (this.stopped) {
+      this.attempting = false
+      return
+    }
     if (this.client) {
       this.applyProtocol(this.client.options)
       this.client.reconnect()
@@ -208,6 +216,7 @@ export class MqttSession {
     client.handleMessage = (packet, done) => this.receive(client, packet, done)
     client.on('connect', (connack) => {
       gotConnack = true
+      this.attempting = false
       this.epoch++
       this.connectedOnce = true
       this.attempt = 0
@@ -240,6 +249,7 @@ export class MqttSession {
       }
       gotConnack = false
       socketError = false
+      this.attempting = false
       this.scheduleRetry()
     })
     return client
@@ -269,7 +279,12 @@ export class MqttSession {
     const items = this.batch
     if (items.length === 0) return
     this.batch = []
-    if (!(await this.commit(items))) return
+    if (!(await this.commit(items))) {
+      // A broker redelivers unacknowledged messages only on a new connection, and stops
+      // sending once its in-flight window is full: without a reconnect, nothing more arrives.
+      if (client === this.client && client.connected) client.stream.destroy()
+      return
+    }
     for (const { packet, epoch } of items) {
       if (packet.qos !== 1 || epoch !== this.epoch || client !== this.client || !client.connected) continue
       sendPacket(client, { cmd: 'puback', messageId: packet.messageId! })
