@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
+import { freePort, startMosquitto, type Mosquitto } from '../helpers/mosquitto'
 
 const ROOT = resolve(__dirname, '../..')
 const BIN = join(ROOT, 'bin/parley.cjs')
@@ -77,6 +77,18 @@ describe('parley CLI', () => {
     const aliceHistory = await parley(['history', '--user', 'alice', '--with', 'bob', '--data-dir', dataDir('alice'), '--json'])
     expect(JSON.parse(aliceHistory.stdout.trim())).toMatchObject({ from: 'alice', text: 'Are you there, Bob? ✓' })
     broker = await startMosquitto()
+  })
+
+  it('keeps offline messages on the built-in broker, whichever Parley hosts it', async () => {
+    const port = await freePort()
+    const broker = `embedded:${port}`
+    // Each command hosts the built-in broker while it runs; the queue must outlive them all.
+    expect((await parley(['listen', '--user', 'dora', '--broker', broker, '--data-dir', dataDir('dora'), '--timeout', '1'])).code).toBe(0)
+    const sent = await parley(['send', '--user', 'eve', '--to', 'dora', '--broker', broker, '--data-dir', dataDir('eve'), 'kept for you'])
+    expect(sent.code).toBe(0)
+    const listen = await parley(['listen', '--user', 'dora', '--data-dir', dataDir('dora'), '--count', '1', '--timeout', '15'])
+    expect(listen.code).toBe(0)
+    expect(JSON.parse(listen.stdout.trim())).toMatchObject({ from: 'eve', text: 'kept for you' })
   })
 
   it('refuses hostile names with exit code 2 and a reason', async () => {

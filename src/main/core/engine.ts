@@ -23,6 +23,7 @@ import { createServices } from './services'
 import { loadSettings, saveSettings } from './settings-file'
 import { MessageStore } from './store/message-store'
 import { openDatabase } from './store/open-database'
+import { resolveBrokerDir } from './paths'
 import { WalCheckpointer } from './store/wal-checkpointer'
 
 export interface CoreOptions {
@@ -209,7 +210,7 @@ export class ParleyCore {
               const starting = ensureEmbeddedBroker({
                 port: embedded.port,
                 host: embedded.shareOnLan ? '0.0.0.0' : '127.0.0.1',
-                dir: join(this.dataDir, 'broker'),
+                dir: resolveBrokerDir(embedded.port),
                 log: this.log,
               })
               this.brokerStarting = starting

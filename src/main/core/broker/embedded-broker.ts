@@ -23,47 +23,60 @@ export interface EmbeddedBrokerOptions {
  * and only needed when this broker runs, hence the dynamic imports.
  */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-  mkdirSync(opts.dir, { recursive: true })
-  const [{ Aedes }, { Level }, persistenceModule] = await Promise.all([
-    import('aedes'),
-    import('level'),
-    import('aedes-persistence-level'),
-  ])
-  const persistenceFactory = (persistenceModule as { default?: unknown }).default ?? persistenceModule
-  const db = new Level<string, Buffer>(opts.dir)
-  const persistence = (persistenceFactory as (db: unknown) => unknown)(db)
-  const broker = await Aedes.createBroker({ persistence: persistence as never, drainTimeout: 30_000 })
-  const server: Server = createServer(broker.handle as never)
+  // Take the port first: it decides who hosts. Only the winner opens the shared
+  // LevelDB folder, which one process at a time may hold.
+  let handle: ((socket: Socket) => void) | null = null
+  const early: Socket[] = []
   const sockets = new Set<Socket>()
-  server.on('connection', (socket) => {
+  const server: Server = createServer((socket) => {
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
+    if (handle) handle(socket)
+    else early.push(socket)
   })
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(opts.port, opts.host, () => {
-        server.off('error', reject)
-        resolve()
-      })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject)
+      resolve()
     })
+  })
+  const closeServer = () => {
+    const closed = new Promise<void>((r) => server.close(() => r()))
+    for (const socket of sockets) socket.destroy()
+    return closed
+  }
+  let db: { close(): Promise<void> } | null = null
+  let broker: { handle: unknown; close(cb: () => void): void }
+  try {
+    mkdirSync(opts.dir, { recursive: true })
+    const [{ Aedes }, { Level }, persistenceModule] = await Promise.all([
+      import('aedes'),
+      import('level'),
+      import('aedes-persistence-level'),
+    ])
+    const persistenceFactory = (persistenceModule as { default?: unknown }).default ?? persistenceModule
+    const level = new Level<string, Buffer>(opts.dir)
+    db = level
+    const persistence = (persistenceFactory as (db: unknown) => unknown)(level)
+    broker = await Aedes.createBroker({ persistence: persistence as never, drainTimeout: 30_000 })
   } catch (err) {
-    await new Promise<void>((r) => broker.close(() => r()))
-    await db.close().catch(() => {})
+    await closeServer()
+    await db?.close().catch(() => {})
     throw err
   }
-  opts.log.info('embedded broker listening', { host: opts.host, port: opts.port })
+  handle = broker.handle as (socket: Socket) => void
+  for (const socket of early.splice(0)) if (!socket.destroyed) handle(socket)
+  opts.log.info('embedded broker listening', { host: opts.host, port: opts.port, dir: opts.dir })
   return {
     port: opts.port,
     host: opts.host,
     async close() {
-      // server.close() waits for every connection to end, so end them: other Parleys
-      // using this broker see it go away and will host one themselves.
-      const closed = new Promise<void>((r) => server.close(() => r()))
+      // End the connections too: server.close() alone would wait for other Parleys
+      // using this broker to leave; they see it go away and host one themselves.
       await new Promise<void>((r) => broker.close(() => r()))
-      for (const s of sockets) s.destroy()
-      await closed
-      await db.close().catch(() => {})
+      await closeServer()
+      await db?.close().catch(() => {})
     },
   }
 }
