@@ -11,6 +11,7 @@ import type {
   Unsubscribe,
 } from '../../shared/contract'
 import { AccountSetupSchema, DEFAULT_GROUP_ID, DEFAULT_ROOT, type AccountSetup, type Settings } from '../../shared/schemas'
+import { ParleyError } from '../../shared/rpc'
 import { clientId, inboxFilter } from '../../shared/topics'
 import { ensureEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker'
 import { lockDataDir } from './data-dir-lock'
@@ -57,6 +58,7 @@ export class ParleyCore {
   private problems: string[]
   private pendingConversations = new Set<string>()
   private closed = false
+  private lifecycle: Promise<unknown> = Promise.resolve()
   private readonly checkpointer: WalCheckpointer
 
   private constructor(
@@ -126,8 +128,20 @@ export class ParleyCore {
     }
   }
 
+  /** Runs lifecycle changes one at a time: two set-ups (two windows) or a close during a set-up must not interleave. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lifecycle.then(fn, fn)
+    this.lifecycle = run.catch(() => {})
+    return run
+  }
+
   /** Saves new account settings and reconnects with them. */
-  async configure(input: AccountSetup): Promise<AccountState> {
+  configure(input: AccountSetup): Promise<AccountState> {
+    return this.serial(() => this.applySetup(input))
+  }
+
+  private async applySetup(input: AccountSetup): Promise<AccountState> {
+    if (this.closed) throw new ParleyError('Parley is shutting down.', 'failed')
     const setup = AccountSetupSchema.parse(input)
     const prev = this.settings
     const next: Settings = {
@@ -251,9 +265,13 @@ export class ParleyCore {
     await broker?.close()
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return
+  close(): Promise<void> {
+    if (this.closed) return this.lifecycle.then(() => {})
     this.closed = true
+    return this.serial(() => this.shutdown())
+  }
+
+  private async shutdown(): Promise<void> {
     await this.stopSession()
     this.checkpointer.close()
     this.db.close()

@@ -104,6 +104,8 @@ export function createSession(api: ParleyApi, pinia?: Pinia): Session {
     if (!account.configured) return
     loadConversations().catch(warn('reloading conversations'))
     const id = conversations.selectedId
+    // Other conversations may have missed events too: read them afresh when opened.
+    for (const other of Object.keys(messages.threads)) if (other !== id) messages.forget(other)
     if (id && messages.thread(id).loaded) void loadPage(id, false)
   }
 

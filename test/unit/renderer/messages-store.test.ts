@@ -44,4 +44,13 @@ describe('messages store', () => {
     expect(t.hasMore).toBe(false)
     expect(t.loaded).toBe(true)
   })
+
+  it('starts over from a newest page that leaves a gap after being away', () => {
+    const s = useMessagesStore()
+    s.addPage('dm:bob', { messages: [msg('a', 10), msg('b', 20)], hasMore: false }, false)
+    s.addPage('dm:bob', { messages: [msg('y', 90), msg('z', 100)], hasMore: true }, false)
+    const t = s.thread('dm:bob')
+    expect(t.messages.map((m) => m.id)).toEqual(['y', 'z'])
+    expect(t.hasMore).toBe(true)
+  })
 })

@@ -4,6 +4,9 @@ import type { Logger } from '../log'
 import { decodeDirect } from '../protocol/codec'
 import type { MessageStore, NewMessage } from '../store/message-store'
 
+/** How far ahead of our clock a sender's timestamp may be before it is capped. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000
+
 export interface InboundContext {
   root: string
   user: string
@@ -22,6 +25,7 @@ export interface InboundContext {
  */
 export function handleInbound(ctx: InboundContext, packets: readonly IPublishPacket[]): void {
   const rows: NewMessage[] = []
+  const now = Date.now()
   for (const packet of packets) {
     if (packet.retain) {
       // Direct messages are never retained; a retained one in an inbox would come back on every reconnect.
@@ -35,13 +39,16 @@ export function handleInbound(ctx: InboundContext, packets: readonly IPublishPac
     }
     const e = decoded.envelope
     const mine = e.from === ctx.user
+    // The sender's clock orders the chat, but a clock from the future would pin the
+    // conversation to the top and the message to the bottom for good.
+    const ts = Math.min(e.ts, now + MAX_CLOCK_SKEW_MS)
     rows.push({
       id: e.id,
       peer: e.from,
       sender: e.from,
       senderDevice: e.dev ?? null,
       direction: mine ? 'out' : 'in',
-      ts: e.ts,
+      ts,
       seq: e.seq ?? null,
       text: e.body.text,
       status: mine ? 'sent' : 'received',

@@ -20,7 +20,14 @@ export class WalCheckpointer {
     db.pragma('wal_autocheckpoint = 0')
     this.changes = db.prepare('SELECT total_changes() AS n').pluck()
     this.seen = this.checkpointedAt = this.changes.get() as number
-    this.timer = setInterval(() => this.tick(), opts.pollMs)
+    this.timer = setInterval(() => {
+      try {
+        this.tick()
+      } catch {
+        // A failed checkpoint (disk full, I/O error) is retried on the next tick;
+        // SQLite keeps the WAL intact, and a timer must never crash the app.
+      }
+    }, opts.pollMs)
     this.timer.unref()
   }
 

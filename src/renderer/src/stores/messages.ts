@@ -55,6 +55,14 @@ export const useMessagesStore = defineStore('messages', () => {
    */
   function addPage(conversationId: string, page: MessagePage, older: boolean): void {
     const t = thread(conversationId)
+    if (!older && t.loaded && page.hasMore && !page.messages.some((m) => t.messages.some((x) => x.id === m.id))) {
+      // A newest page that does not touch what we hold leaves a gap (we were away
+      // for more than a page): start over from it rather than show a hole.
+      t.messages = [...page.messages]
+      t.hasMore = true
+      t.error = null
+      return
+    }
     const merged = new Map(t.messages.map((m) => [m.id, m]))
     for (const m of page.messages) merged.set(m.id, newerOf(merged.get(m.id), m))
     t.messages = [...merged.values()].sort(compare)
@@ -69,5 +77,10 @@ export const useMessagesStore = defineStore('messages', () => {
     t.error = error
   }
 
-  return { threads, thread, upsert, addPage, setLoading }
+  /** Drops what is held for a conversation; it is read again when next opened. */
+  function forget(conversationId: string): void {
+    delete threads.value[conversationId]
+  }
+
+  return { threads, thread, upsert, addPage, setLoading, forget }
 })
