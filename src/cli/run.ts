@@ -59,6 +59,10 @@ function publicView(b: NonNullable<CliOptions['broker']>) {
 async function execute(core: ParleyCore, opts: CliOptions, io: CliIo): Promise<number> {
   const c = opts.command
   if (c.cmd === 'history') {
+    const owner = core.user
+    if (owner && owner !== c.user) {
+      throw new ParleyError(`This data directory belongs to ${owner}, not ${c.user}. Use --data-dir for ${c.user}.`, 'invalid-argument')
+    }
     const conversationId = dmConversationId(c.with)
     const page = await core.services.messages.page({ conversationId, limit: Math.min(c.limit, 500) })
     let messages = page.messages

@@ -114,6 +114,13 @@ describe('parley CLI', () => {
     expect(after.stdout).not.toContain('not sent yet')
   })
 
+  it("refuses to show another user's history from a data directory", async () => {
+    const r = await parley(['history', '--user', 'mallory', '--with', 'alice', '--data-dir', dataDir('bob')])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('belongs to bob')
+    expect(r.stdout).toBe('')
+  })
+
   it('prints usage with exit code 2 for an unknown command', () => {
     const r = spawnSync(process.execPath, [BIN, 'frobnicate', '--user', 'a'], { encoding: 'utf8' })
     expect(r.status).toBe(2)
