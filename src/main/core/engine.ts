@@ -130,7 +130,7 @@ export class ParleyCore {
 
   /** Runs lifecycle changes one at a time: two set-ups (two windows) or a close during a set-up must not interleave. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.lifecycle.then(fn, fn)
+    const run = this.lifecycle.then(fn)
     this.lifecycle = run.catch(() => {})
     return run
   }
