@@ -1,7 +1,7 @@
 import type { ChatMessage, ConnectionStatus } from '../shared/contract'
 import { ParleyError } from '../shared/rpc'
 import { dmConversationId } from '../shared/topics'
-import { ParleyCore } from '../main/core/engine'
+import { ParleyCore, publicBroker } from '../main/core/engine'
 import { createConsoleLogger, silentLogger } from '../main/core/log'
 import { resolveDataDir } from '../main/core/paths'
 import { parseCli, UsageError, USAGE, type CliOptions } from './args'
@@ -37,32 +37,31 @@ function delay(seconds: number | null): Promise<'timeout'> {
   return seconds === null ? new Promise(() => {}) : new Promise((r) => setTimeout(() => r('timeout'), seconds * 1000).unref())
 }
 
+function requireOwner(core: ParleyCore, user: string): void {
+  const owner = core.user
+  if (owner && owner !== user) {
+    throw new ParleyError(`This data directory belongs to ${owner}, not ${user}. Use --data-dir for ${user}.`, 'invalid-argument')
+  }
+}
+
 /** Makes the data directory's account match --user/--broker (first use sets it up). */
 async function ensureAccount(core: ParleyCore, opts: CliOptions): Promise<void> {
   const state = await core.services.account.getState()
   const user = opts.command.user
-  if (state.configured && state.user !== user && !opts.broker) {
-    throw new ParleyError(`This data directory belongs to ${state.user}. Use --data-dir for ${user}.`, 'invalid-argument')
-  }
+  // With --broker, set-up itself refuses to switch a history to another user.
+  if (!opts.broker) requireOwner(core, user)
   if (opts.broker) {
-    const same = state.configured && state.user === user && JSON.stringify(state.broker) === JSON.stringify(publicView(opts.broker))
+    const same = state.configured && state.user === user && JSON.stringify(state.broker) === JSON.stringify(publicBroker(opts.broker))
     if (!same) await core.services.account.setup({ user, broker: opts.broker })
   } else if (!state.configured) {
     throw new ParleyError(`No broker is set for ${user} yet: pass --broker URL (or --broker embedded).`, 'not-configured')
   }
 }
 
-function publicView(b: NonNullable<CliOptions['broker']>) {
-  return b.kind === 'embedded' ? b : { kind: 'url', url: b.url, username: b.username, hasPassword: Boolean(b.password), hasCa: Boolean(b.ca) }
-}
-
 async function execute(core: ParleyCore, opts: CliOptions, io: CliIo): Promise<number> {
   const c = opts.command
   if (c.cmd === 'history') {
-    const owner = core.user
-    if (owner && owner !== c.user) {
-      throw new ParleyError(`This data directory belongs to ${owner}, not ${c.user}. Use --data-dir for ${c.user}.`, 'invalid-argument')
-    }
+    requireOwner(core, c.user)
     const conversationId = dmConversationId(c.with)
     const page = await core.services.messages.page({ conversationId, limit: Math.min(c.limit, 500) })
     let messages = page.messages

@@ -36,7 +36,8 @@ export interface CoreOptions {
 
 const IDLE: ConnectionStatus = { state: 'idle', broker: null, detail: 'Not set up yet.', protocolVersion: null, retryInMs: null }
 
-function publicBroker(b: Settings['broker']): PublicBrokerSettings {
+/** Broker settings as the UI and CLI may see them: secrets reduced to whether they are set. */
+export function publicBroker(b: Settings['broker']): PublicBrokerSettings {
   if (b.kind === 'embedded') return b
   return { kind: 'url', url: b.url, username: b.username, hasPassword: Boolean(b.password), hasCa: Boolean(b.ca) }
 }

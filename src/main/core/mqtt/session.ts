@@ -150,7 +150,7 @@ export class MqttSession {
     this.setStatus({ state: 'idle', detail: null, retryInMs: null })
   }
 
-  publish(topic: string, payload: Buffer | string, opts: { qos: 0 | 1 | 2; retain?: boolean; properties?: IClientOptions['properties'] }): Promise<void> {
+  publish(topic: string, payload: Buffer | string, opts: { qos: 0 | 1 | 2; retain?: boolean }): Promise<void> {
     const c = this.client
     if (!c || !c.connected) return Promise.reject(new Error('not connected'))
     return new Promise((resolve, reject) => {
@@ -212,10 +212,10 @@ export class MqttSession {
     let gotConnack = false
     // A socket error (ECONNREFUSED, ENOTFOUND…) means the broker is unreachable, not that it refuses MQTT 5.
     let socketError = false
-    client.on('connect', () => (socketError = false))
     client.handleMessage = (packet, done) => this.receive(client, packet, done)
     client.on('connect', (connack) => {
       gotConnack = true
+      socketError = false
       this.attempting = false
       this.epoch++
       this.connectedOnce = true
