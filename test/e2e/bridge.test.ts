@@ -13,8 +13,8 @@ import type { Browser, Page } from 'playwright-core'
 import type { ChatMessage, ConversationSummary, ParleyApi, ParleyEventName, ParleyServices } from '../../src/shared/contract'
 import { startWebHost, type WebHost } from '../../src/host/server'
 import { eventually, launchChromium, requireRendererBuild, watchPage } from '../helpers/e2e'
+import { EventBus, type AnyEventListener } from '../../src/main/core/event-bus'
 
-type Listener = (event: ParleyEventName, payload: unknown) => void
 type Win = {
   parley: ParleyApi
   __sawParley?: string
@@ -26,7 +26,7 @@ type Win = {
 const conversation: ConversationSummary = { id: 'dm:bob', kind: 'dm', peer: 'bob', title: 'bob', lastMessage: null, unread: 0, updatedAt: 1 }
 
 function fakeCore() {
-  const listeners = new Set<Listener>()
+  const bus = new EventBus()
   let release: (() => void) | null = null
   const services = {
     account: {
@@ -59,13 +59,8 @@ function fakeCore() {
   } as unknown as ParleyServices
   return {
     services,
-    onEvent(l: Listener) {
-      listeners.add(l)
-      return () => void listeners.delete(l)
-    },
-    emit(event: ParleyEventName, payload: unknown) {
-      for (const l of listeners) l(event, payload)
-    },
+    onEvent: (l: AnyEventListener) => bus.on(l),
+    emit: (event: ParleyEventName, payload: unknown) => bus.emit(event, payload as never),
     release: () => release?.(),
   }
 }

@@ -11,11 +11,11 @@ import WebSocket from 'ws'
 import type { ConversationSummary, ParleyEventName, ParleyServices } from '../../src/shared/contract'
 import { injectPreload, resolveStaticPath, startWebHost, type WebHost } from '../../src/host/server'
 import { parseHostArgs } from '../../src/host/args'
+import { EventBus, type AnyEventListener } from '../../src/main/core/event-bus'
 
-type Listener = (event: ParleyEventName, payload: unknown) => void
 
 function fakeCore() {
-  const listeners = new Set<Listener>()
+  const bus = new EventBus()
   const calls: string[] = []
   const summary = (peer: string): ConversationSummary => ({
     id: `dm:${peer}`,
@@ -52,15 +52,10 @@ function fakeCore() {
   return {
     services,
     calls,
-    onEvent(l: Listener) {
-      listeners.add(l)
-      return () => void listeners.delete(l)
-    },
-    emit(event: ParleyEventName, payload: unknown) {
-      for (const l of listeners) l(event, payload)
-    },
+    onEvent: (l: AnyEventListener) => bus.on(l),
+    emit: (event: ParleyEventName, payload: unknown) => bus.emit(event, payload as never),
     get listenerCount() {
-      return listeners.size
+      return bus.listenerCount
     },
   }
 }

@@ -16,6 +16,10 @@ export class EventBus {
     }
   }
 
+  get listenerCount(): number {
+    return this.listeners.size
+  }
+
   on(listener: AnyEventListener): Unsubscribe {
     this.listeners.add(listener)
     return () => void this.listeners.delete(listener)
