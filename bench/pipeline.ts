@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks'
 import mqtt, { type MqttClient } from 'mqtt'
 import { ParleyCore } from '../src/main/core/engine'
 import { encodeEnvelope, textEnvelope } from '../src/main/core/protocol/codec'
-import { directTopic } from '../src/shared/topics'
+import { directTopic } from '../src/shared/protocol/topics'
 import { startMosquitto } from '../test/helpers/mosquitto'
 
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000)
@@ -87,7 +87,7 @@ async function parleyThroughput(url: string, dir: string): Promise<number> {
   for (const m of msgs) pub.publish(topic, m, { qos: 1 })
   await waitUntil(() => got >= N, 300_000, 'parley messages')
   const seconds = (performance.now() - t0) / 1000
-  const stored = bob.store.page('dm:alice', null, 1)
+  const stored = await bob.services.messages.page({ conversationId: 'dm:alice', limit: 1 })
   if (stored.messages.length !== 1) throw new Error('messages were not stored')
   // Each round has its own data dir, so each counts N new messages.
   await pub.endAsync()

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { NameSchema } from '../shared/names'
+import { NameSchema } from '../shared/protocol/names'
 import { BrokerSettingsSchema, DEFAULT_EMBEDDED_PORT, MessageTextSchema, type BrokerSettings } from '../shared/schemas'
 
 export const USAGE = `Usage: parley <command> [options]

@@ -1,9 +1,9 @@
 import type { ChatMessage, ConnectionStatus } from '../shared/contract'
 import { ParleyError } from '../shared/rpc'
-import { dmConversationId } from '../shared/topics'
+import { dmConversationId } from '../shared/protocol/conversation-id'
 import { ParleyCore, publicBroker } from '../main/core/engine'
-import { createConsoleLogger, silentLogger } from '../main/core/log'
-import { resolveDataDir } from '../main/core/paths'
+import { createConsoleLogger, silentLogger } from '../main/core/kernel/log'
+import { resolveDataDir } from '../main/core/kernel/paths'
 import { parseCli, UsageError, USAGE, type CliOptions } from './args'
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 3, dataDir: 4 } as const
@@ -83,11 +83,20 @@ async function execute(core: ParleyCore, opts: CliOptions, io: CliIo): Promise<n
 
   if (c.cmd === 'send') {
     const conversation = await core.services.conversations.open(c.to)
+    // Whatever the order of the answer and the events, "the broker has it" is any status past pending.
+    const acknowledged = new Set<string>()
     let msgId = ''
-    const sent = waitFor(core, (event, p) => (event === 'message' && (p as ChatMessage).status === 'sent' && (p as ChatMessage).id === msgId ? true : undefined))
+    const sent = waitFor(core, (event, p) => {
+      if (event !== 'message' || (p as ChatMessage).status === 'pending') return undefined
+      acknowledged.add((p as ChatMessage).id)
+      return acknowledged.has(msgId) ? true : undefined
+    })
     const msg = await core.services.messages.send({ conversationId: conversation.id, text: c.text })
     msgId = msg.id
-    if (core.store.getMessage(msgId)?.status === 'sent') return EXIT.ok
+    if (msg.status === 'failed') {
+      io.err(`Not sent: ${msg.error ?? 'the broker refused it'}`)
+      return EXIT.failed
+    }
     const r = await Promise.race([sent, delay(opts.timeoutSeconds ?? 15), io.interrupted.then(() => 'timeout' as const)])
     if (r === 'timeout') {
       io.err(`Not delivered to the broker yet (${core.connection.detail ?? core.connection.state}). The message is queued and goes out the next time Parley runs for ${c.user}.`)

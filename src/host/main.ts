@@ -11,8 +11,8 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { ParleyCore } from '../main/core/engine'
-import { createConsoleLogger } from '../main/core/log'
-import { resolveDataDir } from '../main/core/paths'
+import { createConsoleLogger } from '../main/core/kernel/log'
+import { resolveDataDir } from '../main/core/kernel/paths'
 import { HOST_USAGE as USAGE, parseHostArgs, UsageError, type HostArgs } from './args'
 import { startWebHost } from './server'
 

@@ -19,7 +19,7 @@ import { extname, resolve, sep } from 'node:path'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { ParleyEventName, ParleyServices } from '../shared/contract'
 import { dispatchCall, type CallResult } from '../shared/rpc'
-import type { Logger } from '../main/core/log'
+import type { Logger } from '../main/core/kernel/log'
 
 /** What the host needs from a ParleyCore (tests pass a plain object). */
 export interface HostedCore {

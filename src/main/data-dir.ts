@@ -1,4 +1,4 @@
-import { resolveDataDir } from './core/paths'
+import { resolveDataDir } from './core/kernel/paths'
 
 /** The value of `--data-dir DIR` or `--data-dir=DIR` in `argv`, if any. */
 export function dataDirFlag(argv: readonly string[]): string | undefined {

@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import { app, dialog, ipcMain, type BrowserWindow } from 'electron'
 import { ParleyCore } from './core/engine'
-import { createConsoleLogger } from './core/log'
+import { createConsoleLogger } from './core/kernel/log'
 import { shellDataDir } from './data-dir'
 import { wireIpc } from './ipc'
 import { createMessageNotifier } from './notifications'

@@ -13,7 +13,12 @@ export interface CallRequest {
   args: unknown[]
 }
 
-export type ErrorCode = 'invalid-argument' | 'not-found' | 'not-configured' | 'failed'
+/**
+ * What went wrong, for code to branch on: `internal` is a fault of Parley's own
+ * (its detail goes to the log, never to the screen).
+ */
+export type ErrorCode = 'invalid-argument' | 'not-found' | 'not-configured' | 'failed' | 'internal'
+const ERROR_CODES: readonly ErrorCode[] = ['invalid-argument', 'not-found', 'not-configured', 'failed', 'internal']
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: { code: ErrorCode; message: string } }
 
@@ -41,8 +46,36 @@ function describeZodError(err: z.ZodError): string {
   return issue.message
 }
 
-/** Validates `request` against METHOD_ARGS and runs it on `services`. Never throws. */
-export async function dispatchCall(services: ParleyServices, request: unknown): Promise<CallResult> {
+/**
+ * Turns whatever a transport rejected with into a ParleyError with its code. Electron's
+ * contextBridge copies only an Error's message across worlds, so the Electron preload
+ * rejects with a plain `{ code, message }` object instead, which arrives whole.
+ */
+export function toParleyError(err: unknown): ParleyError {
+  if (err instanceof ParleyError) return err
+  const e = err as { code?: unknown; message?: unknown } | null
+  const code = typeof e?.code === 'string' && (ERROR_CODES as readonly string[]).includes(e.code) ? (e.code as ErrorCode) : 'failed'
+  const message = typeof e?.message === 'string' ? e.message : typeof err === 'string' ? err : 'Something went wrong.'
+  return new ParleyError(message, code)
+}
+
+/** A short random reference that ties what the person sees to a line in the log. */
+function incidentCode(): string {
+  const bytes = new Uint8Array(4)
+  globalThis.crypto.getRandomValues(bytes)
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase()
+}
+
+/** Called with an unexpected error (a bug, a disk fault) and the code shown to the person. */
+export type UnexpectedErrorSink = (err: unknown, detail: { code: string; service: string; method: string }) => void
+
+/**
+ * Validates `request` against METHOD_ARGS and runs it on `services`. Never throws.
+ * A ParleyError's message is meant for people and passes as is; anything else
+ * (SQLite text, file paths, stack traces) stays on this side: the caller gets
+ * "Something went wrong (code …)" and `onUnexpected` gets the error.
+ */
+export async function dispatchCall(services: ParleyServices, request: unknown, onUnexpected?: UnexpectedErrorSink): Promise<CallResult> {
   const req = CallRequestSchema.safeParse(request)
   if (!req.success) return { ok: false, error: { code: 'invalid-argument', message: 'Malformed call.' } }
   const { service, method, args } = req.data
@@ -58,7 +91,13 @@ export async function dispatchCall(services: ParleyServices, request: unknown): 
   } catch (err) {
     if (err instanceof ParleyError) return { ok: false, error: { code: err.code, message: err.message } }
     if (err instanceof z.ZodError) return { ok: false, error: { code: 'invalid-argument', message: describeZodError(err) } }
-    return { ok: false, error: { code: 'failed', message: err instanceof Error ? err.message : String(err) } }
+    const code = incidentCode()
+    try {
+      onUnexpected?.(err, { code, service, method })
+    } catch {
+      // Logging must not turn a failed call into a crash.
+    }
+    return { ok: false, error: { code: 'internal', message: `Something went wrong (code ${code}). The details are in Parley's log.` } }
   }
 }
 
@@ -75,6 +114,8 @@ export type EventListener = (event: ParleyEventName, payload: unknown) => void
 export function createApiClient(
   call: (req: CallRequest) => Promise<CallResult>,
   subscribe: (listener: EventListener) => () => void,
+  /** How a failed call rejects; the Electron preload passes a plain object (see toParleyError). */
+  failure: (error: { code: ErrorCode; message: string }) => unknown = (e) => new ParleyError(e.message, e.code),
 ): ParleyApi {
   const api: Record<string, unknown> = {}
   for (const [service, methods] of Object.entries(METHOD_ARGS)) {
@@ -83,7 +124,7 @@ export function createApiClient(
       proxy[method] = async (...args: unknown[]) => {
         const result = await call({ service, method, args })
         if (result.ok) return result.value
-        throw new ParleyError(result.error.message, result.error.code)
+        throw failure(result.error)
       }
     }
     api[service] = Object.freeze(proxy)

@@ -1,10 +1,15 @@
 import { z } from 'zod'
-import { NameSchema } from './names'
+import { NameSchema } from './protocol/names'
 
 /** Longest message text (in UTF-16 code units) Parley sends or stores. */
 export const MAX_TEXT_LENGTH = 16_000
 /** Largest MQTT payload Parley decodes; anything bigger is dropped unread. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024
+/**
+ * Largest MQTT packet Parley accepts (MQTT 5 Maximum Packet Size, sent on CONNECT so
+ * the broker never forwards more; on 3.1.1 the client refuses larger packets itself).
+ */
+export const MAX_PACKET_BYTES = 256 * 1024
 
 export const DEFAULT_ROOT = 'IMS'
 export const DEFAULT_GROUP_ID = 'GID_PARLEY'
@@ -58,15 +63,19 @@ export const SettingsSchema = z.object({
   broker: BrokerSettingsSchema,
   root: NameSchema.default(DEFAULT_ROOT),
   groupId: NameSchema.default(DEFAULT_GROUP_ID),
+  /** Public: other people see it in envelopes and presence topics. */
   deviceId: NameSchema,
+  /**
+   * Private: the DeviceID part of the MQTT client id. Whoever knows a client id can
+   * take over its persistent session, so this appears in no payload. Generated on
+   * first start when an older settings file lacks it.
+   */
+  clientSecret: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
 })
 export type Settings = z.infer<typeof SettingsSchema>
-
-export const ConversationIdSchema = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^dm:[^/+#\s]+$/u, { error: 'Unknown conversation.' })
 
 export const MessageTextSchema = z
   .string()

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import type { ChatMessage, ConversationSummary, ParleyApi, ParleyEventName, ParleyServices } from '../../src/shared/contract'
+import type { ChatMessage, ConversationSummary, ParleyApi, ParleyEventName, ParleyEvents, ParleyServices } from '../../src/shared/contract'
 import { startWebHost, type WebHost } from '../../src/host/server'
 import { eventually, launchChromium, requireRendererBuild, watchPage } from '../helpers/e2e'
-import { EventBus, type AnyEventListener } from '../../src/main/core/event-bus'
+import { EventBus, type AnyListener } from '../../src/main/core/kernel/event-bus'
 
 type Win = {
   parley: ParleyApi
@@ -26,7 +26,7 @@ type Win = {
 const conversation: ConversationSummary = { id: 'dm:bob', kind: 'dm', peer: 'bob', title: 'bob', lastMessage: null, unread: 0, updatedAt: 1 }
 
 function fakeCore() {
-  const bus = new EventBus()
+  const bus = new EventBus<ParleyEvents>()
   let release: (() => void) | null = null
   const services = {
     account: {
@@ -59,7 +59,7 @@ function fakeCore() {
   } as unknown as ParleyServices
   return {
     services,
-    onEvent: (l: AnyEventListener) => bus.on(l),
+    onEvent: (l: AnyListener<ParleyEvents>) => bus.onAny(l),
     emit: (event: ParleyEventName, payload: unknown) => bus.emit(event, payload as never),
     release: () => release?.(),
   }
@@ -151,7 +151,7 @@ describe('web preload in Chromium', () => {
   })
 
   it('delivers engine events to the page', async () => {
-    const msg: ChatMessage = { id: 'm1', conversationId: 'dm:bob', sender: 'bob', direction: 'in', ts: 1, text: 'hi <b>x</b>', status: 'received' }
+    const msg: ChatMessage = { id: 'm1', conversationId: 'dm:bob', sender: 'bob', direction: 'in', ts: 1, text: 'hi <b>x</b>', status: 'received', error: null }
     core.emit('message', msg)
     await eventually(async () =>
       expect(await page.evaluate(() => (globalThis as unknown as Win).__events.filter((e) => e.event === 'message'))).toEqual([

@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import type { ConversationSummary, ParleyEventName, ParleyServices } from '../../src/shared/contract'
+import type { ConversationSummary, ParleyEventName, ParleyEvents, ParleyServices } from '../../src/shared/contract'
 import { injectPreload, resolveStaticPath, startWebHost, type WebHost } from '../../src/host/server'
 import { parseHostArgs } from '../../src/host/args'
-import { EventBus, type AnyEventListener } from '../../src/main/core/event-bus'
+import { EventBus, type AnyListener } from '../../src/main/core/kernel/event-bus'
 
 
 function fakeCore() {
-  const bus = new EventBus()
+  const bus = new EventBus<ParleyEvents>()
   const calls: string[] = []
   const summary = (peer: string): ConversationSummary => ({
     id: `dm:${peer}`,
@@ -52,7 +52,7 @@ function fakeCore() {
   return {
     services,
     calls,
-    onEvent: (l: AnyEventListener) => bus.on(l),
+    onEvent: (l: AnyListener<ParleyEvents>) => bus.onAny(l),
     emit: (event: ParleyEventName, payload: unknown) => bus.emit(event, payload as never),
     get listenerCount() {
       return bus.listenerCount

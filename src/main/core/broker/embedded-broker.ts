@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import { mkdirSync } from 'node:fs'
 import mqtt from 'mqtt'
-import type { Logger } from '../log'
+import type { Logger } from '../kernel/log'
 
 export interface EmbeddedBroker {
   port: number

@@ -1,6 +1,8 @@
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient, type ISubscriptionMap } from 'mqtt'
 import type { ConnectionStatus } from '../../../shared/contract'
-import type { Logger } from '../log'
+import { MAX_PACKET_BYTES } from '../../../shared/schemas'
+import type { Will } from '../kernel/feature'
+import type { Logger } from '../kernel/log'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
 
 export interface SessionConfig {
@@ -14,7 +16,18 @@ export interface SessionConfig {
   /** MQTT 5 session expiry: how long the broker keeps our subscriptions and queue while we are away. */
   sessionExpirySeconds: number
   keepaliveSeconds?: number
+  /** A connection must stay up this long before the back-off starts over (default 30 s). */
+  stableAfterMs?: number
   backoff?: BackoffOptions
+  /** The Last Will, set on every CONNECT. */
+  will?: Will | null
+}
+
+export interface PublishOptions {
+  qos: 0 | 1 | 2
+  retain?: boolean
+  /** MQTT 5 Message Expiry: the broker drops it if not delivered within this many seconds. */
+  expirySeconds?: number
 }
 
 export interface SessionHooks {
@@ -27,6 +40,8 @@ export interface SessionHooks {
    */
   onMessages(packets: IPublishPacket[]): Promise<void> | void
   onConnected(info: { sessionPresent: boolean; protocolVersion: 4 | 5 }): void
+  /** A connection that had been up is gone (whatever was in flight may be lost). */
+  onDisconnected?(): void
   /** Runs before each connection attempt (the embedded broker starts itself here). */
   beforeConnect?(): Promise<void>
   onStatus(status: ConnectionStatus): void
@@ -98,6 +113,8 @@ export class MqttSession {
   /** Bumped on every CONNACK: an ack may only go out on the connection its PUBLISH came in on. */
   private epoch = 0
   private batch: { packet: IPublishPacket; epoch: number }[] = []
+  /** Resets the back-off once a connection has stayed up for a while. */
+  private stableTimer: NodeJS.Timeout | null = null
 
   constructor(
     private readonly config: SessionConfig,
@@ -136,6 +153,7 @@ export class MqttSession {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
+    this.clearStableTimer()
     const c = this.client
     this.client = null
     if (c) {
@@ -150,12 +168,43 @@ export class MqttSession {
     this.setStatus({ state: 'idle', detail: null, retryInMs: null })
   }
 
-  publish(topic: string, payload: Buffer | string, opts: { qos: 0 | 1 | 2; retain?: boolean }): Promise<void> {
+  get protocolVersion(): 4 | 5 {
+    return this.version
+  }
+
+  publish(topic: string, payload: Buffer | string, opts: PublishOptions): Promise<void> {
     const c = this.client
     if (!c || !c.connected) return Promise.reject(new Error('not connected'))
+    const properties = this.version === 5 && opts.expirySeconds ? { messageExpiryInterval: opts.expirySeconds } : undefined
     return new Promise((resolve, reject) => {
-      c.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false }, (err) => (err ? reject(err) : resolve()))
+      c.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false, ...(properties ? { properties } : {}) }, (err) =>
+        err ? reject(err) : resolve(),
+      )
     })
+  }
+
+  /** Subscribes now (a route added while connected); the next connection gets it from the hooks. */
+  subscribe(filters: ISubscriptionMap): void {
+    const c = this.client
+    if (!c?.connected) return
+    c.subscribe(filters, (err, granted) => this.checkGranted(err, granted))
+  }
+
+  unsubscribe(filters: string[]): void {
+    const c = this.client
+    if (c?.connected) c.unsubscribe(filters)
+  }
+
+  private checkGranted(err: Error | null | undefined, granted: { topic: string; qos: number }[] | undefined): void {
+    if (err) this.log.warn('subscribe failed', { error: err.message })
+    for (const g of granted ?? []) {
+      if (g.qos >= 128) this.log.warn('broker refused a subscription', { topic: g.topic, code: g.qos })
+    }
+  }
+
+  private clearStableTimer(): void {
+    if (this.stableTimer) clearTimeout(this.stableTimer)
+    this.stableTimer = null
   }
 
   private setStatus(patch: Partial<ConnectionStatus>): void {
@@ -189,8 +238,25 @@ export class MqttSession {
 
   private applyProtocol(o: IClientOptions): void {
     o.protocolVersion = this.version
-    if (this.version === 5) o.properties = { sessionExpiryInterval: this.config.sessionExpirySeconds }
-    else delete o.properties
+    const will = this.config.will
+    if (this.version === 5) {
+      // Maximum Packet Size: the broker must not forward us anything larger (it drops it instead),
+      // so an oversize payload is never read into memory here.
+      o.properties = { sessionExpiryInterval: this.config.sessionExpirySeconds, maximumPacketSize: MAX_PACKET_BYTES }
+    } else {
+      delete o.properties
+    }
+    if (will) {
+      o.will = {
+        topic: will.topic,
+        payload: will.payload,
+        qos: will.qos,
+        retain: will.retain,
+        ...(this.version === 5 && will.delaySeconds ? { properties: { willDelayInterval: will.delaySeconds } } : {}),
+      }
+    } else {
+      delete o.will
+    }
   }
 
   private createClient(): MqttClient {
@@ -219,15 +285,18 @@ export class MqttSession {
       this.attempting = false
       this.epoch++
       this.connectedOnce = true
-      this.attempt = 0
       this.lastError = null
+      // The back-off starts over only once this connection proves stable: a broker that
+      // accepts and then drops us at once is not hammered.
+      this.clearStableTimer()
+      this.stableTimer = setTimeout(() => {
+        this.stableTimer = null
+        this.attempt = 0
+      }, this.config.stableAfterMs ?? 30_000)
+      this.stableTimer.unref()
       const protocolVersion = this.version
-      client.subscribe(this.hooks.subscriptions(), (err, granted) => {
-        if (err) this.log.warn('subscribe failed', { error: err.message })
-        for (const g of granted ?? []) {
-          if (g.qos >= 128) this.log.warn('broker refused a subscription', { topic: g.topic, code: g.qos })
-        }
-      })
+      const subscriptions = this.hooks.subscriptions()
+      if (Object.keys(subscriptions).length) client.subscribe(subscriptions, (err, granted) => this.checkGranted(err, granted))
       this.setStatus({ state: 'connected', detail: null, protocolVersion, retryInMs: null })
       this.hooks.onConnected({ sessionPresent: connack.sessionPresent, protocolVersion })
     })
@@ -243,6 +312,8 @@ export class MqttSession {
     })
     client.on('close', () => {
       if (this.stopped || client !== this.client) return
+      this.clearStableTimer()
+      if (gotConnack) this.hooks.onDisconnected?.()
       // A broker that closes an MQTT 5 CONNECT without any CONNACK (Aedes) does not speak 5.
       if (!this.connectedOnce && !gotConnack && !socketError && this.version === 5 && this.config.protocol === 'auto') {
         this.fallBackTo311(client)

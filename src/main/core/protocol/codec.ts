@@ -1,78 +1,125 @@
 import { v7 as uuidv7 } from 'uuid'
-import { ENVELOPE_VERSION, EnvelopeSchema, type Envelope } from '../../../shared/envelope'
-import { nameProblem } from '../../../shared/names'
+import {
+  ENVELOPE_VERSION,
+  EnvelopeSchema,
+  type Envelope,
+  type EnvelopeBody,
+  type EnvelopeOf,
+  type EnvelopeType,
+} from '../../../shared/protocol/envelope'
+import { nameProblem } from '../../../shared/protocol/names'
 import { MAX_PAYLOAD_BYTES, MAX_TEXT_LENGTH } from '../../../shared/schemas'
-import { parseTopic } from '../../../shared/topics'
 
-export type Decoded = { ok: true; envelope: Envelope; plain: boolean } | { ok: false; reason: string }
+export type Decoded<T extends EnvelopeType = EnvelopeType> =
+  | { ok: true; envelope: EnvelopeOf<T>; plain: boolean }
+  | { ok: false; reason: string }
+
+/**
+ * The step between an envelope's bytes and the wire. Today it passes bytes as they
+ * are; end-to-end encryption replaces it (sealing for the recipient on the way out,
+ * opening on the way in) without touching any feature.
+ */
+export interface Sealer {
+  seal(bytes: Buffer, topic: string): Buffer
+  /** The opened bytes, or a reason the payload cannot be opened. */
+  open(payload: Uint8Array, topic: string): Uint8Array | { reason: string }
+}
+
+export const PLAINTEXT: Sealer = { seal: (b) => b, open: (p) => p }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 // Senders whose names already passed validation: a chat has few senders and many
 // messages, so the receive path skips re-validating the same name each time.
-const knownSenders = new Set<string>()
-function rememberSender(name: string): void {
-  if (knownSenders.size >= 1024) knownSenders.clear()
-  knownSenders.add(name)
+const knownNames = new Set<string>()
+function validName(name: string): string | null {
+  if (knownNames.has(name)) return null
+  const problem = nameProblem(name)
+  if (problem) return problem
+  if (knownNames.size >= 1024) knownNames.clear()
+  knownNames.add(name)
+  return null
 }
 
 export function newMessageId(): string {
   return uuidv7()
 }
 
+/** Builds an envelope of `type` with a fresh id and the current time. */
+export function envelope<T extends EnvelopeType>(
+  type: T,
+  from: string,
+  body: EnvelopeBody<T>,
+  extra: { dev?: string; seq?: number; ts?: number; id?: string } = {},
+): EnvelopeOf<T> {
+  return {
+    v: ENVELOPE_VERSION,
+    id: extra.id ?? newMessageId(),
+    type,
+    from,
+    ...(extra.dev ? { dev: extra.dev } : {}),
+    ts: extra.ts ?? Date.now(),
+    ...(extra.seq !== undefined ? { seq: extra.seq } : {}),
+    body,
+  } as EnvelopeOf<T>
+}
+
+export function textEnvelope(from: string, dev: string, text: string, seq: number, ts = Date.now()): EnvelopeOf<'text'> {
+  return envelope('text', from, { text }, { dev, seq, ts })
+}
+
+/** The one way Parley turns an envelope into a payload. */
+export class Codec {
+  constructor(private readonly sealer: Sealer = PLAINTEXT) {}
+
+  encode(e: Envelope, topic: string): Buffer {
+    return this.sealer.seal(Buffer.from(JSON.stringify(e)), topic)
+  }
+
+  /**
+   * Decodes a payload that must be an envelope of `type` from `from` (the topic's
+   * sender level, which a broker ACL can enforce: the body must agree with it).
+   * With `plainText`, a payload that is not JSON becomes a text message from
+   * `from`, so plain MQTT clients (mosquitto_pub, paho) can talk to Parley; a
+   * payload that starts with `{` must still be a valid envelope. Never throws.
+   */
+  decode<T extends EnvelopeType>(topic: string, payload: Uint8Array, type: T, from: string, plainText = false): Decoded<T> {
+    const fromProblem = validName(from)
+    if (fromProblem) return { ok: false, reason: `bad sender name in topic: ${fromProblem}` }
+    if (payload.byteLength > MAX_PAYLOAD_BYTES) return { ok: false, reason: `payload of ${payload.byteLength} bytes is over ${MAX_PAYLOAD_BYTES}` }
+    const opened = this.sealer.open(payload, topic)
+    if (!(opened instanceof Uint8Array)) return { ok: false, reason: opened.reason }
+    let text: string
+    try {
+      text = utf8.decode(opened)
+    } catch {
+      return { ok: false, reason: 'payload is not UTF-8 text' }
+    }
+    const trimmed = text.trim()
+    if (trimmed.startsWith('{')) {
+      let json: unknown
+      try {
+        json = JSON.parse(trimmed)
+      } catch {
+        return { ok: false, reason: 'payload is malformed JSON' }
+      }
+      const env = EnvelopeSchema.safeParse(json)
+      if (!env.success) {
+        const issue = env.error.issues[0]
+        return { ok: false, reason: `invalid envelope: ${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}` }
+      }
+      if (env.data.type !== type) return { ok: false, reason: `a ${env.data.type} envelope on a ${type} topic` }
+      if (env.data.from !== from) return { ok: false, reason: `envelope sender ${env.data.from} does not match topic sender ${from}` }
+      return { ok: true, envelope: env.data as EnvelopeOf<T>, plain: false }
+    }
+    if (!plainText || type !== 'text') return { ok: false, reason: 'payload is not a Parley envelope' }
+    if (trimmed.length === 0) return { ok: false, reason: 'empty message' }
+    if (text.length > MAX_TEXT_LENGTH) return { ok: false, reason: `text is over ${MAX_TEXT_LENGTH} characters` }
+    return { ok: true, plain: true, envelope: envelope('text', from, { text }) as EnvelopeOf<T> }
+  }
+}
+
+/** Encodes without a sealer: for tests, benchmarks and plain tools. */
 export function encodeEnvelope(e: Envelope): Buffer {
   return Buffer.from(JSON.stringify(e))
-}
-
-export function textEnvelope(from: string, dev: string, text: string, seq: number, ts = Date.now()): Envelope {
-  return { v: ENVELOPE_VERSION, id: newMessageId(), type: 'text', from, dev, ts, seq, body: { text } }
-}
-
-/**
- * Decodes a payload that arrived on a direct-message topic. Parley's own clients
- * send a JSON envelope; plain MQTT clients (mosquitto_pub, paho) may send plain
- * UTF-8 text, which becomes a message from the topic's sender. A payload that
- * starts with `{` must be a valid envelope, so a broken one is dropped rather
- * than shown as gibberish. Never throws.
- */
-export function decodeDirect(root: string, me: string, topic: string, payload: Uint8Array, now = Date.now()): Decoded {
-  const t = parseTopic(root, topic)
-  if (!t) return { ok: false, reason: 'not a direct-message topic' }
-  if (t.to !== me) return { ok: false, reason: `addressed to ${t.to}, not ${me}` }
-  if (!knownSenders.has(t.from)) {
-    const fromProblem = nameProblem(t.from)
-    if (fromProblem) return { ok: false, reason: `bad sender name in topic: ${fromProblem}` }
-    rememberSender(t.from)
-  }
-  if (payload.byteLength > MAX_PAYLOAD_BYTES) return { ok: false, reason: `payload of ${payload.byteLength} bytes is over ${MAX_PAYLOAD_BYTES}` }
-  let text: string
-  try {
-    text = utf8.decode(payload)
-  } catch {
-    return { ok: false, reason: 'payload is not UTF-8 text' }
-  }
-  const trimmed = text.trim()
-  if (trimmed.startsWith('{')) {
-    let json: unknown
-    try {
-      json = JSON.parse(trimmed)
-    } catch {
-      return { ok: false, reason: 'payload is malformed JSON' }
-    }
-    const env = EnvelopeSchema.safeParse(json)
-    if (!env.success) {
-      const issue = env.error.issues[0]
-      return { ok: false, reason: `invalid envelope: ${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}` }
-    }
-    // The topic's last level is what a broker ACL can enforce; the body must agree with it.
-    if (env.data.from !== t.from) return { ok: false, reason: `envelope sender ${env.data.from} does not match topic sender ${t.from}` }
-    return { ok: true, envelope: env.data, plain: false }
-  }
-  if (trimmed.length === 0) return { ok: false, reason: 'empty message' }
-  if (text.length > MAX_TEXT_LENGTH) return { ok: false, reason: `text is over ${MAX_TEXT_LENGTH} characters` }
-  return {
-    ok: true,
-    plain: true,
-    envelope: { v: ENVELOPE_VERSION, id: newMessageId(), type: 'text', from: t.from, ts: now, body: { text } },
-  }
 }

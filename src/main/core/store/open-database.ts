@@ -1,6 +1,10 @@
 import Database from 'better-sqlite3'
-import { existsSync, renameSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, openSync, renameSync } from 'node:fs'
 import { migrate } from './migrate'
+import type { Migration } from './migrations/types'
+
+/** history.db holds private messages: only its owner may read it, whatever the umask. */
+const FILE_MODE = 0o600
 
 export type OpenedDatabase = { db: Database.Database; problem: string | null }
 
@@ -9,7 +13,10 @@ function isCorruption(err: unknown): boolean {
   return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')
 }
 
-function openAndMigrate(path: string): Database.Database {
+function openAndMigrate(path: string, migrations: readonly Migration[]): Database.Database {
+  // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database's mode.
+  closeSync(openSync(path, 'a', FILE_MODE))
+  chmodSync(path, FILE_MODE)
   const db = new Database(path)
   try {
     db.pragma('journal_mode = WAL')
@@ -19,7 +26,7 @@ function openAndMigrate(path: string): Database.Database {
     db.pragma('busy_timeout = 5000')
     const check = db.pragma('quick_check', { simple: true })
     if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' })
-    migrate(db)
+    migrate(db, migrations)
     return db
   } catch (err) {
     db.close()
@@ -32,9 +39,9 @@ function openAndMigrate(path: string): Database.Database {
  * database started, and the returned `problem` says where the old one went —
  * the app keeps running instead of refusing to start.
  */
-export function openDatabase(path: string): OpenedDatabase {
+export function openDatabase(path: string, migrations: readonly Migration[]): OpenedDatabase {
   try {
-    return { db: openAndMigrate(path), problem: null }
+    return { db: openAndMigrate(path, migrations), problem: null }
   } catch (err) {
     if (!isCorruption(err)) throw err
     const aside = `${path}.corrupt-${Date.now()}`
@@ -42,7 +49,7 @@ export function openDatabase(path: string): OpenedDatabase {
       if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix)
     }
     return {
-      db: openAndMigrate(path),
+      db: openAndMigrate(path, migrations),
       problem: `Your message history could not be read (${(err as Error).message}). It was kept in ${aside} and a new history was started.`,
     }
   }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { SettingsSchema, type Settings } from '../../shared/schemas'
+import { SettingsSchema, type Settings } from '../../../shared/schemas'
 
 export type LoadedSettings = { settings: Settings | null; problem: string | null }
 

@@ -4,10 +4,21 @@ import { z } from 'zod'
 export const MAX_NAME_LENGTH = 64
 
 /**
+ * Characters that are invisible or change how text around them is shown: controls
+ * (C0, DEL, C1), format characters (bidi overrides, zero-width joiners and spaces,
+ * the BOM) and line/paragraph separators. In a name they make "‮evil" look like
+ * "live" or two different names look the same, and some brokers drop the
+ * connection on a topic that contains one.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u
+
+/**
  * A name becomes one MQTT topic level, so anything that would split the level
  * (`/`), act as a wildcard (`+`, `#`), start a system topic (`$`), or that brokers
- * and shells treat badly (spaces, control characters, NUL) is refused — seed 000's
- * naming rule, tightened. Nothing is trimmed: the name is the topic level as is.
+ * and shells treat badly (spaces, invisible characters) is refused — seed 000's
+ * naming rule, tightened. Nothing is trimmed or normalised: the name is the topic
+ * level as is, and a name that is not in Unicode NFC is refused, so that "é" typed
+ * two ways cannot be two people.
  */
 export const NameSchema = z
   .string({ error: 'A name is required.' })
@@ -16,8 +27,12 @@ export const NameSchema = z
   .refine((s) => [...s].length <= MAX_NAME_LENGTH, { error: `A name can be at most ${MAX_NAME_LENGTH} characters.` })
   .refine((s) => !/[/+#]/.test(s), { error: 'A name cannot contain "/", "+" or "#".' })
   .refine((s) => !/\s/u.test(s), { error: 'A name cannot contain spaces.' })
-  // eslint-disable-next-line no-control-regex
-  .refine((s) => !/[\u0000-\u001f\u007f]/u.test(s), { error: 'A name cannot contain control characters.' })
+  .refine((s) => !INVISIBLE.test(s), {
+    error: 'A name cannot contain control or invisible characters (such as direction marks or zero-width spaces).',
+  })
+  .refine((s) => s.normalize('NFC') === s, {
+    error: 'A name must be in composed Unicode form (NFC): type accented letters as single characters.',
+  })
   .refine((s) => !s.startsWith('$'), { error: 'A name cannot start with "$".' })
 
 /** Returns a person-readable reason when `name` is not a valid name, otherwise null. */

@@ -1,8 +1,20 @@
-import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { ParleyError } from '../../shared/rpc'
+import { ParleyError } from '../../../shared/rpc'
 
 const heldHere = new Set<string>()
+
+/**
+ * Creates the data directory private (0700) and makes what is already in it private
+ * (files 0600), whatever the umask: it holds someone's message history.
+ */
+export function prepareDataDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  chmodSync(dir, 0o700)
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) chmodSync(join(dir, entry.name), 0o600)
+  }
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -18,11 +30,11 @@ function isAlive(pid: number): boolean {
  * each other off the broker. A lock left by a crashed process is taken over.
  */
 export function lockDataDir(dir: string): () => void {
-  mkdirSync(dir, { recursive: true })
+  prepareDataDir(dir)
   const path = join(dir, 'parley.lock')
   if (heldHere.has(path)) throw new ParleyError(`Parley is already open with the data directory ${dir}.`, 'failed')
   try {
-    writeFileSync(path, String(process.pid), { flag: 'wx' })
+    writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o600 })
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
     const pid = Number.parseInt(readFileSync(path, 'utf8'), 10)
@@ -32,7 +44,7 @@ export function lockDataDir(dir: string): () => void {
         'failed',
       )
     }
-    writeFileSync(path, String(process.pid))
+    writeFileSync(path, String(process.pid), { mode: 0o600 })
   }
   heldHere.add(path)
   return () => {

@@ -1,0 +1,23 @@
+/**
+ * The engine's features, in registration order (a feature comes after those it
+ * depends on). Adding a feature is its folder and one line here.
+ */
+import type { Feature } from '../kernel/feature'
+import { orderMigrations } from '../store/migrate'
+import { MIGRATIONS as KERNEL_MIGRATIONS } from '../store/migrations'
+import { conversationsFeature } from './conversations'
+import { messagesFeature } from './messages'
+import { presenceFeature } from './presence'
+import { receiptsFeature } from './receipts'
+import { typingFeature } from './typing'
+
+export const FEATURES: readonly Feature[] = [
+  conversationsFeature,
+  messagesFeature,
+  presenceFeature,
+  typingFeature,
+  receiptsFeature,
+]
+
+/** Every migration, kernel's and features', in the one global order. */
+export const ALL_MIGRATIONS = orderMigrations([KERNEL_MIGRATIONS, ...FEATURES.map((f) => f.migrations ?? [])])

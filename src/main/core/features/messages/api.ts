@@ -1,0 +1,41 @@
+import type { ChatMessage } from '../../../../shared/contract'
+import type { ConversationKind } from '../../../../shared/protocol/conversation-id'
+import type { Account } from '../../kernel/feature'
+import type { AfterCommit } from '../../mqtt/router'
+
+/** One batch of incoming messages, as the receive path stored it. */
+export interface ReceivedBatch {
+  /** Newly stored messages. */
+  stored: readonly ChatMessage[]
+  /** Per sender, the ids of their Parley messages in this batch that are in the history now (new or stored before). */
+  idsBySender: ReadonlyMap<string, readonly string[]>
+}
+
+/** How messages of one conversation kind travel: where they are published. */
+export interface ConversationTransport {
+  topic(account: Account, address: string): string
+  /** Offer again until a delivery receipt confirms it (1:1 messages). */
+  reoffer: boolean
+}
+
+/** What other features get from the messages feature (through `dependsOn: ['messages']`). */
+export interface MessagesApi {
+  /**
+   * Runs inside the receive transaction after a batch is stored; what it writes
+   * commits with the batch, and what it returns runs after the acknowledgement.
+   */
+  onReceived(listener: (batch: ReceivedBatch) => AfterCommit): void
+  /**
+   * Moves my messages to `status` when `peer` says so (a receipt); only forward, only
+   * in our 1:1 conversation. Returns the messages that changed, to `announce` after the commit.
+   */
+  advance(peer: string, ids: readonly string[], status: 'delivered' | 'read'): ChatMessage[]
+  /** Tells the UI about changed messages (and their conversations). */
+  announce(messages: readonly ChatMessage[]): void
+  /** Marks what came in on a conversation as seen here; returns those messages' ids by sender. */
+  markSeen(conversationId: string): string[]
+  /** Lets a conversation kind (groups, rooms) send through the messages feature. */
+  registerTransport(kind: ConversationKind, transport: ConversationTransport): void
+  /** Offers again now every unconfirmed message to `peer` (they just came online). */
+  reofferTo(peer: string): void
+}

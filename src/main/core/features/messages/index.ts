@@ -1,0 +1,144 @@
+import type { ChatMessage } from '../../../../shared/contract'
+import { PageQuerySchema, SendInputSchema } from '../../../../shared/contract'
+import { dmConversationId, parseConversationId, type ConversationKind } from '../../../../shared/protocol/conversation-id'
+import { MessageIdSchema } from '../../../../shared/protocol/envelope'
+import { NameSchema } from '../../../../shared/protocol/names'
+import { directTopic, inboxFilter } from '../../../../shared/protocol/topics'
+import { ParleyError } from '../../../../shared/rpc'
+import { defineFeature, type Account } from '../../kernel/feature'
+import type { AfterCommit } from '../../mqtt/router'
+import { envelope } from '../../protocol/codec'
+import type { ConversationsApi } from '../conversations'
+import type { ConversationTransport, MessagesApi, ReceivedBatch } from './api'
+import { handleDirect } from './inbound'
+import { migration0005 } from './migrations/0005_message_statuses'
+import { MessageStore } from './store'
+
+const OWNER = 'messages'
+
+export const messagesFeature = defineFeature({
+  name: 'messages',
+  dependsOn: ['conversations'],
+  migrations: [migration0005],
+  create(ctx) {
+    const conversations = ctx.use<ConversationsApi>('conversations')
+    const store = new MessageStore(ctx.db, conversations.store)
+    const listeners: ((batch: ReceivedBatch) => AfterCommit)[] = []
+    const transports = new Map<ConversationKind, ConversationTransport>([
+      ['dm', { topic: (a, peer) => directTopic(a.root, NameSchema.parse(peer), a.user), reoffer: true }],
+    ])
+
+    const announce = (messages: readonly ChatMessage[]): void => {
+      for (const m of messages) {
+        ctx.events.emit('message', m)
+        conversations.announce(m.conversationId)
+      }
+    }
+    const announceOne = (m: ChatMessage | null): void => {
+      if (m) announce([m])
+    }
+
+    /** Puts a stored outgoing message in the kernel's outbox (inside the caller's transaction). */
+    const enqueue = (account: Account, m: { id: string; conversationId: string; senderDevice: string | null; ts: number; seq: number | null; text: string }): void => {
+      const c = parseConversationId(m.conversationId)
+      const transport = c && transports.get(c.kind)
+      if (!c || !transport) throw new ParleyError(`Messages cannot be sent to ${m.conversationId} yet.`, 'invalid-argument')
+      const topic = transport.topic(account, c.address)
+      const e = envelope('text', account.user, { text: m.text }, { id: m.id, ts: m.ts, ...(m.senderDevice ? { dev: m.senderDevice } : {}), ...(m.seq !== null ? { seq: m.seq } : {}) })
+      ctx.publisher.enqueue({ owner: OWNER, ref: m.id, topic, payload: ctx.codec.encode(e, topic), reoffer: transport.reoffer })
+    }
+
+    /** Pending messages written before the kernel had an outbox go into it once. */
+    const reconcile = (account: Account): void => {
+      store.transaction(() => {
+        for (const r of store.pendingWithoutOutbox()) {
+          try {
+            enqueue(account, { id: r.id, conversationId: r.conversation_id, senderDevice: r.sender_device, ts: r.ts, seq: r.seq, text: r.text })
+          } catch (err) {
+            announceOne(store.markFailed(r.id, (err as Error).message))
+          }
+        }
+      })
+    }
+
+    ctx.publisher.register(OWNER, {
+      acked: (id) => announceOne(store.markSent(id)),
+      failed: (id, reason) => announceOne(store.markFailed(id, reason)),
+    })
+
+    const api: MessagesApi = {
+      onReceived: (l) => void listeners.push(l),
+      advance(peer, ids, status) {
+        return store.transaction(() => {
+          const moved = store.advance(dmConversationId(peer), ids, status)
+          for (const m of moved) ctx.publisher.confirm(OWNER, m.id)
+          return moved
+        })
+      },
+      announce,
+      markSeen: (conversationId) => store.markSeen(conversationId),
+      registerTransport: (kind, transport) => void transports.set(kind, transport),
+      reofferTo(peer) {
+        const account = ctx.account()
+        if (account) ctx.publisher.reofferTopic(directTopic(account.root, peer, account.user))
+      },
+    }
+
+    return {
+      api,
+      routes: (account) => [
+        {
+          filter: inboxFilter(account.root, 'Msg', account.user),
+          qos: 1,
+          retained: 'drop',
+          handle: (packets) => handleDirect({ account, store, codec: ctx.codec, log: ctx.log, announce, listeners }, packets),
+        },
+      ],
+      onAccount(account) {
+        if (account) reconcile(account)
+      },
+      service: {
+        async page(query) {
+          const q = PageQuerySchema.parse(query)
+          return store.page(q.conversationId, q.before, q.limit)
+        },
+        async send(input) {
+          const account = ctx.requireAccount()
+          const { conversationId, text } = SendInputSchema.parse(input)
+          const id = store.transaction(() => {
+            const e = envelope('text', account.user, { text }, { dev: account.deviceId, seq: store.nextSequence('out') })
+            const m = { id: e.id, conversationId, senderDevice: account.deviceId, ts: e.ts, seq: e.seq ?? null, text }
+            enqueue(account, m)
+            store.insert({ ...m, sender: account.user, direction: 'out', status: 'pending' })
+            return e.id
+          })
+          const m = store.get(id)!
+          announceOne(m)
+          return m
+        },
+        async retry(messageId) {
+          const account = ctx.requireAccount()
+          const id = MessageIdSchema.parse(messageId)
+          const m = store.get(id)
+          if (!m || m.direction !== 'out') throw new ParleyError('There is no such message of yours.', 'not-found')
+          if (m.status !== 'failed') return m
+          const again = store.markRetry(id)
+          if (!ctx.publisher.retry(OWNER, id)) reconcile(account)
+          announceOne(again)
+          return store.get(id)!
+        },
+        async remove(messageId) {
+          const id = MessageIdSchema.parse(messageId)
+          const conversationId = store.transaction(() => {
+            const cid = store.remove(id)
+            if (cid) ctx.publisher.cancel(OWNER, id)
+            return cid
+          })
+          if (!conversationId) throw new ParleyError('That message is not in this history.', 'not-found')
+          ctx.events.emit('messageRemoved', { id, conversationId })
+          conversations.announce(conversationId)
+        },
+      },
+    }
+  },
+})

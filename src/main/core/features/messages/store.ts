@@ -1,0 +1,203 @@
+import type Database from 'better-sqlite3'
+import type { ChatMessage, MessagePage, MessageStatus } from '../../../../shared/contract'
+import type { PageCursor } from '../../../../shared/schemas'
+
+/** One stored message, as the engine writes it. */
+export interface NewMessage {
+  id: string
+  conversationId: string
+  sender: string
+  senderDevice: string | null
+  direction: 'in' | 'out'
+  ts: number
+  seq: number | null
+  text: string
+  status: MessageStatus
+}
+
+/** What the messages store needs from the conversations feature, inside the same transaction. */
+export interface ConversationWriter {
+  ensure(id: string, now: number): boolean
+  touch(id: string, ts: number, unread: number): void
+  remove(id: string): void
+}
+
+interface MessageRow {
+  id: string
+  conversation_id: string
+  sender: string
+  direction: 'in' | 'out'
+  ts: number
+  text: string
+  status: MessageStatus
+  error: string | null
+}
+
+const COLUMNS = 'id, conversation_id, sender, direction, ts, text, status, error'
+
+const toMessage = (r: MessageRow): ChatMessage => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  sender: r.sender,
+  direction: r.direction,
+  ts: r.ts,
+  text: r.text,
+  status: r.status,
+  error: r.error,
+})
+
+/**
+ * How far along an outgoing message is: a receipt or an acknowledgement only ever
+ * moves it forward (a late "delivered" never undoes "read").
+ */
+export const OUTGOING_RANK = `CASE status WHEN 'pending' THEN 0 WHEN 'failed' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 9 END`
+
+/** The typed query layer over the messages table. */
+export class MessageStore {
+  private readonly q
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly conversations: ConversationWriter,
+  ) {
+    this.q = {
+      insert: db.prepare(
+        `INSERT INTO messages (id, conversation_id, sender, sender_device, direction, ts, seq, text, status, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO NOTHING`,
+      ),
+      get: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE id = ?`),
+      pageLatest: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY ts DESC, id DESC LIMIT ?`),
+      pageBefore: db.prepare(
+        `SELECT ${COLUMNS} FROM messages
+         WHERE conversation_id = ? AND (ts < ? OR (ts = ? AND id < ?)) ORDER BY ts DESC, id DESC LIMIT ?`,
+      ),
+      // Only forward, and only for messages sent in the conversation the receipt came from.
+      advance: db.prepare(
+        `UPDATE messages SET status = ?2, error = NULL
+         WHERE id = ?1 AND conversation_id = ?3 AND direction = 'out' AND ${OUTGOING_RANK} < ?4
+         RETURNING ${COLUMNS}`,
+      ),
+      sent: db.prepare(`UPDATE messages SET status = 'sent', error = NULL WHERE id = ? AND status = 'pending' RETURNING ${COLUMNS}`),
+      failed: db.prepare(`UPDATE messages SET status = 'failed', error = ? WHERE id = ? AND status = 'pending' RETURNING ${COLUMNS}`),
+      retry: db.prepare(`UPDATE messages SET status = 'pending', error = NULL WHERE id = ? AND status = 'failed' RETURNING ${COLUMNS}`),
+      remove: db.prepare(`DELETE FROM messages WHERE id = ? RETURNING conversation_id`),
+      unseen: db.prepare(`SELECT id FROM messages WHERE conversation_id = ? AND status = 'received' ORDER BY ts, id`),
+      markSeen: db.prepare(`UPDATE messages SET status = 'seen' WHERE conversation_id = ? AND status = 'received'`),
+      pendingWithoutOutbox: db.prepare(
+        `SELECT m.id, m.conversation_id, m.sender, m.sender_device, m.ts, m.seq, m.text FROM messages m
+         WHERE m.status = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.owner = 'messages' AND o.ref = m.id)
+         ORDER BY m.rowid`,
+      ),
+      nextCounter: db.prepare(
+        `INSERT INTO counters (name, value) VALUES (?, 1)
+         ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
+      ),
+    }
+  }
+
+  /** Stores one message; false when its id is already stored (a re-delivery). */
+  insert(m: NewMessage): boolean {
+    return this.insertMany([m]).length === 1
+  }
+
+  /**
+   * Stores a batch (the caller's transaction, or its own) with one conversation
+   * update per conversation, and returns the messages that were new; re-deliveries
+   * are skipped, and a conversation this batch created but stored nothing in (a
+   * duplicate id from someone else) is removed again.
+   */
+  insertMany(batch: readonly NewMessage[]): ChatMessage[] {
+    return this.db.transaction(() => {
+      const now = Date.now()
+      const inserted: ChatMessage[] = []
+      const touched = new Map<string, { ts: number; unread: number; created: boolean; stored: boolean }>()
+      for (const m of batch) {
+        let touch = touched.get(m.conversationId)
+        if (!touch) {
+          const created = this.conversations.ensure(m.conversationId, now)
+          touched.set(m.conversationId, (touch = { ts: 0, unread: 0, created, stored: false }))
+        }
+        // Positional parameters: this is the receive hot path, and binding by name costs an object per row.
+        if (this.q.insert.run(m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now).changes === 0) continue
+        inserted.push({ id: m.id, conversationId: m.conversationId, sender: m.sender, direction: m.direction, ts: m.ts, text: m.text, status: m.status, error: null })
+        touch.stored = true
+        touch.ts = Math.max(touch.ts, m.ts)
+        if (m.direction === 'in') touch.unread++
+      }
+      for (const [id, t] of touched) {
+        if (t.stored) this.conversations.touch(id, t.ts, t.unread)
+        else if (t.created) this.conversations.remove(id)
+      }
+      return inserted
+    })()
+  }
+
+  get(id: string): ChatMessage | null {
+    const row = this.q.get.get(id) as MessageRow | undefined
+    return row ? toMessage(row) : null
+  }
+
+  page(conversationId: string, before: PageCursor | null | undefined, limit: number): MessagePage {
+    const rows = (
+      before
+        ? this.q.pageBefore.all(conversationId, before.ts, before.ts, before.id, limit + 1)
+        : this.q.pageLatest.all(conversationId, limit + 1)
+    ) as MessageRow[]
+    const hasMore = rows.length > limit
+    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore }
+  }
+
+  /** pending → sent; null when it was not pending. */
+  markSent(id: string): ChatMessage | null {
+    const row = this.q.sent.get(id) as MessageRow | undefined
+    return row ? toMessage(row) : null
+  }
+
+  markFailed(id: string, reason: string): ChatMessage | null {
+    const row = this.q.failed.get(reason, id) as MessageRow | undefined
+    return row ? toMessage(row) : null
+  }
+
+  markRetry(id: string): ChatMessage | null {
+    const row = this.q.retry.get(id) as MessageRow | undefined
+    return row ? toMessage(row) : null
+  }
+
+  /** Moves outgoing messages of `conversationId` forward to `status`; returns those that changed. */
+  advance(conversationId: string, ids: readonly string[], status: 'delivered' | 'read'): ChatMessage[] {
+    const rank = status === 'delivered' ? 2 : 3
+    const changed: ChatMessage[] = []
+    for (const id of ids) {
+      const row = this.q.advance.get(id, status, conversationId, rank) as MessageRow | undefined
+      if (row) changed.push(toMessage(row))
+    }
+    return changed
+  }
+
+  /** Deletes a message; returns its conversation, or null when there was none. */
+  remove(id: string): string | null {
+    const row = this.q.remove.get(id) as { conversation_id: string } | undefined
+    return row?.conversation_id ?? null
+  }
+
+  /** Marks the conversation's incoming messages seen and returns their ids (for a read receipt). */
+  markSeen(conversationId: string): string[] {
+    const ids = (this.q.unseen.all(conversationId) as { id: string }[]).map((r) => r.id)
+    if (ids.length) this.q.markSeen.run(conversationId)
+    return ids
+  }
+
+  /** Pending messages that have no outbox entry (written before the kernel had an outbox). */
+  pendingWithoutOutbox(): (Omit<NewMessage, 'direction' | 'status' | 'senderDevice'> & { sender_device: string | null; conversation_id: string })[] {
+    return this.q.pendingWithoutOutbox.all() as never
+  }
+
+  nextSequence(name: string): number {
+    return (this.q.nextCounter.get(name) as { value: number }).value
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+}

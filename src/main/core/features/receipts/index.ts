@@ -1,0 +1,103 @@
+import type { IPublishPacket } from 'mqtt'
+import { z } from 'zod'
+import type { ChatMessage, ReceiptSettings } from '../../../../shared/contract'
+import { parseConversationId } from '../../../../shared/protocol/conversation-id'
+import { MAX_RECEIPT_IDS } from '../../../../shared/protocol/envelope'
+import { NameSchema } from '../../../../shared/protocol/names'
+import { inboxFilter, inboxTopic, parseInboxTopic } from '../../../../shared/protocol/topics'
+import { defineFeature, type Account } from '../../kernel/feature'
+import { envelope, newMessageId } from '../../protocol/codec'
+import type { ConversationsApi } from '../conversations'
+import type { MessagesApi } from '../messages/api'
+import type { PresenceApi } from '../presence'
+
+const READ_PREF = 'receipts.sendRead'
+const OWNER = 'receipts'
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
+  return out
+}
+
+/**
+ * Delivery and read receipts on `R/{to}/Inbox/Rcpt/{from}`. The receiving device,
+ * once a batch is committed, tells each sender which of their message ids it now
+ * holds (ephemeral: if it is lost, the sender offers the message again and the
+ * receipt with it); a read receipt goes through the outbox when a conversation is
+ * read, unless the person turned read receipts off. The sender moves its messages
+ * sent → delivered → read, and offers again what is not delivered yet whenever
+ * the recipient comes online.
+ */
+export const receiptsFeature = defineFeature({
+  name: 'receipts',
+  dependsOn: ['conversations', 'messages', 'presence'],
+  create(ctx) {
+    const messages = ctx.use<MessagesApi>('messages')
+    const conversations = ctx.use<ConversationsApi>('conversations')
+    const presence = ctx.use<PresenceApi>('presence')
+    const settings = (): ReceiptSettings => ({ sendReadReceipts: ctx.prefs.get(READ_PREF, z.boolean(), true) })
+
+    const receipt = (account: Account, to: string, kind: 'delivered' | 'read', ids: string[]) => {
+      const topic = inboxTopic(account.root, 'Rcpt', to, account.user)
+      return { topic, payload: ctx.codec.encode(envelope('receipt', account.user, { kind, ids }, { dev: account.deviceId }), topic) }
+    }
+
+    messages.onReceived((batch) => {
+      const account = ctx.account()
+      if (!account || batch.idsBySender.size === 0) return
+      return () => {
+        for (const [sender, ids] of batch.idsBySender) {
+          for (const part of chunks(ids, MAX_RECEIPT_IDS)) {
+            const r = receipt(account, sender, 'delivered', part)
+            ctx.publisher.publish(r.topic, r.payload, { qos: 1 }).catch(() => {})
+          }
+        }
+      }
+    })
+
+    conversations.onRead((conversationId) => {
+      const c = parseConversationId(conversationId)
+      const account = ctx.account()
+      if (!account || c?.kind !== 'dm' || !NameSchema.safeParse(c.address).success) return
+      const ids = messages.markSeen(conversationId)
+      if (!ids.length || !settings().sendReadReceipts) return
+      ctx.db.transaction(() => {
+        for (const part of chunks(ids, MAX_RECEIPT_IDS)) {
+          ctx.publisher.enqueue({ owner: OWNER, ref: newMessageId(), ...receipt(account, c.address, 'read', part) })
+        }
+      })()
+    })
+
+    // Someone came online: what is waiting for their receipt may have missed them (no session yet).
+    presence.onCameOnline((user) => messages.reofferTo(user))
+
+    const handle = (account: Account, packets: readonly IPublishPacket[]): (() => void) | void => {
+      const changed: ChatMessage[] = []
+      for (const p of packets) {
+        const t = parseInboxTopic(account.root, p.topic)
+        if (!t || t.to !== account.user || t.from === account.user) continue
+        const decoded = ctx.codec.decode(p.topic, p.payload as Uint8Array, 'receipt', t.from)
+        if (!decoded.ok) {
+          ctx.log.warn('dropped a receipt', { topic: p.topic, reason: decoded.reason })
+          continue
+        }
+        changed.push(...messages.advance(t.from, decoded.envelope.body.ids, decoded.envelope.body.kind))
+      }
+      if (changed.length) return () => messages.announce(changed)
+    }
+
+    return {
+      routes: (account) => [{ filter: inboxFilter(account.root, 'Rcpt', account.user), qos: 1, retained: 'drop', handle: (ps) => handle(account, ps) }],
+      service: {
+        async settings() {
+          return settings()
+        },
+        async setSendReadReceipts(on) {
+          ctx.prefs.set(READ_PREF, z.boolean().parse(on))
+          return settings()
+        },
+      },
+    }
+  },
+})

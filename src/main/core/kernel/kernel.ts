@@ -1,0 +1,313 @@
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import type Database from 'better-sqlite3'
+import type { AccountState, ConnectionStatus, ParleyEvents } from '../../../shared/contract'
+import { AccountSetupSchema, DEFAULT_GROUP_ID, DEFAULT_ROOT, type AccountSetup, type Settings } from '../../../shared/schemas'
+import { ParleyError } from '../../../shared/rpc'
+import { clientId } from '../../../shared/protocol/topics'
+import { ensureEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded-broker'
+import { Publisher } from '../mqtt/publisher'
+import { Codec, PLAINTEXT } from '../protocol/codec'
+import { TopicRouter, type Route } from '../mqtt/router'
+import { MqttSession, type SessionConfig } from '../mqtt/session'
+import { WalCheckpointer } from '../store/wal-checkpointer'
+import { EventBus } from './event-bus'
+import type { Account, CoreTuning, Feature, FeatureContext, FeatureInstance, Will } from './feature'
+import type { Logger } from './log'
+import { resolveBrokerDir } from './paths'
+import { Prefs } from './prefs'
+import { saveSettings } from './settings-file'
+import { publicBroker } from './public-broker'
+
+const IDLE: ConnectionStatus = { state: 'idle', broker: null, detail: 'Not set up yet.', protocolVersion: null, retryInMs: null }
+
+export const DEFAULT_TUNING: CoreTuning = {
+  reofferBaseMs: 60_000,
+  reofferWindowMs: 7 * 24 * 3600_000,
+  keepaliveSeconds: 30,
+  willDelaySeconds: 5,
+  stableAfterMs: 30_000,
+}
+
+export interface KernelOptions {
+  dataDir: string
+  db: Database.Database
+  settings: Settings | null
+  problems: string[]
+  log: Logger
+  sessionExpirySeconds: number
+  tuning: CoreTuning
+}
+
+interface Registered {
+  feature: Feature
+  instance: FeatureInstance
+}
+
+/**
+ * What every feature stands on: the data directory's database and settings, the
+ * one MQTT session (with its topic router and publisher), the event bus and the
+ * lifecycle (set-up, reconnect, close). It knows no feature by name.
+ */
+export class Kernel {
+  readonly events = new EventBus<ParleyEvents>()
+  readonly router: TopicRouter
+  readonly publisher: Publisher
+  readonly prefs: Prefs
+  readonly codec = new Codec(PLAINTEXT)
+  private readonly features = new Map<string, Registered>()
+  private settings: Settings | null
+  private problems: string[]
+  private session: MqttSession | null = null
+  private broker: EmbeddedBroker | null = null
+  private brokerStarting: Promise<unknown> | null = null
+  private closed = false
+  private lifecycle: Promise<unknown> = Promise.resolve()
+  private readonly checkpointer: WalCheckpointer
+
+  constructor(private readonly opts: KernelOptions) {
+    this.settings = opts.settings
+    this.problems = opts.problems
+    this.prefs = new Prefs(opts.db, opts.log)
+    this.checkpointer = new WalCheckpointer(opts.db)
+    this.publisher = new Publisher(opts.db, () => this.session, opts.log, opts.tuning)
+    this.router = new TopicRouter(
+      {
+        transaction: (fn) => opts.db.transaction(fn)(),
+        subscribe: (filters) => this.session?.subscribe(filters),
+        unsubscribe: (filters) => this.session?.unsubscribe(filters),
+      },
+      opts.log,
+    )
+  }
+
+  get dataDir(): string {
+    return this.opts.dataDir
+  }
+
+  get db(): Database.Database {
+    return this.opts.db
+  }
+
+  get log(): Logger {
+    return this.opts.log
+  }
+
+  get account(): Account | null {
+    const s = this.settings
+    return s ? { user: s.user, root: s.root, deviceId: s.deviceId } : null
+  }
+
+  get connection(): ConnectionStatus {
+    return this.session?.currentStatus ?? IDLE
+  }
+
+  /** Builds a feature (its dependencies must be registered already) and returns what it made. */
+  register(feature: Feature): FeatureInstance {
+    if (this.features.has(feature.name)) throw new Error(`feature ${feature.name} is registered twice`)
+    for (const dep of feature.dependsOn ?? []) {
+      if (!this.features.has(dep)) throw new Error(`feature ${feature.name} needs ${dep}, which is not registered before it`)
+    }
+    const instance = feature.create(this.contextFor(feature))
+    this.features.set(feature.name, { feature, instance })
+    return instance
+  }
+
+  /** Starts the session once every feature is registered (they contribute routes and the will). */
+  start(): void {
+    for (const { instance } of this.features.values()) instance.onAccount?.(this.account)
+    if (this.settings) this.startSession()
+  }
+
+  private contextFor(feature: Feature): FeatureContext {
+    const declared = new Set(feature.dependsOn ?? [])
+    return {
+      db: this.opts.db,
+      log: this.opts.log,
+      events: this.events,
+      router: this.router,
+      publisher: this.publisher,
+      prefs: this.prefs,
+      codec: this.codec,
+      tuning: this.opts.tuning,
+      account: () => this.account,
+      requireAccount: () => {
+        const a = this.account
+        if (!a) throw new ParleyError('Set up Parley first: choose a user name and a broker.', 'not-configured')
+        return a
+      },
+      connected: () => this.session?.connected === true,
+      addRoute: (route: Route) => this.router.add(route, this.session?.connected === true),
+      use: <T>(name: string): T => {
+        if (!declared.has(name)) throw new Error(`feature ${feature.name} uses ${name} without declaring it in dependsOn`)
+        return this.features.get(name)!.instance.api as T
+      },
+    }
+  }
+
+  accountState(): AccountState {
+    const s = this.settings
+    return {
+      configured: s !== null,
+      user: s?.user ?? null,
+      broker: s ? publicBroker(s.broker) : null,
+      deviceId: s?.deviceId ?? null,
+      dataDir: this.opts.dataDir,
+      connection: this.connection,
+      problem: this.problems.length ? this.problems.join(' ') : null,
+    }
+  }
+
+  /** Runs lifecycle changes one at a time: two set-ups (two windows) or a close during a set-up must not interleave. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lifecycle.then(fn)
+    this.lifecycle = run.catch(() => {})
+    return run
+  }
+
+  /** Saves new account settings and reconnects with them. */
+  configure(input: AccountSetup): Promise<AccountState> {
+    return this.serial(() => this.applySetup(input))
+  }
+
+  private async applySetup(input: AccountSetup): Promise<AccountState> {
+    if (this.closed) throw new ParleyError('Parley is shutting down.', 'failed')
+    const setup = AccountSetupSchema.parse(input)
+    const prev = this.settings
+    const next: Settings = {
+      version: 1,
+      user: setup.user,
+      broker: setup.broker,
+      root: prev?.root ?? DEFAULT_ROOT,
+      groupId: prev?.groupId ?? DEFAULT_GROUP_ID,
+      deviceId: prev?.deviceId ?? randomBytes(8).toString('hex'),
+      clientSecret: prev?.clientSecret ?? randomBytes(16).toString('hex'),
+    }
+    saveSettings(join(this.opts.dataDir, 'settings.json'), next)
+    await this.stopSession()
+    this.settings = next
+    this.problems = []
+    for (const { instance } of this.features.values()) instance.onAccount?.(this.account)
+    this.startSession()
+    const state = this.accountState()
+    this.events.emit('account', state)
+    return state
+  }
+
+  reconnectNow(): void {
+    this.session?.reconnectNow()
+  }
+
+  private each(fn: (i: FeatureInstance, name: string) => void): void {
+    for (const [name, { instance }] of this.features) {
+      try {
+        fn(instance, name)
+      } catch (err) {
+        this.opts.log.error('feature hook failed', { feature: name, error: (err as Error).message })
+      }
+    }
+  }
+
+  private routesFor(account: Account): Route[] {
+    return [...this.features.values()].flatMap(({ instance }) => instance.routes?.(account) ?? [])
+  }
+
+  private willFor(account: Account): Will | null {
+    const wills = [...this.features.values()].map(({ instance }) => instance.will?.(account) ?? null).filter((w): w is Will => w !== null)
+    if (wills.length > 1) throw new Error('more than one feature contributes a Last Will; MQTT allows one per connection')
+    return wills[0] ?? null
+  }
+
+  private startSession(): void {
+    const s = this.settings
+    const account = this.account
+    if (!s || !account) return
+    const b = s.broker
+    const embedded = b.kind === 'embedded' ? b : null
+    if (!s.clientSecret) {
+      // Settings from before the client id had a secret part: give it one, once.
+      s.clientSecret = randomBytes(16).toString('hex')
+      saveSettings(join(this.opts.dataDir, 'settings.json'), s)
+    }
+    const base = {
+      clientId: clientId(s.groupId, s.clientSecret),
+      sessionExpirySeconds: this.opts.sessionExpirySeconds,
+      keepaliveSeconds: this.opts.tuning.keepaliveSeconds,
+      stableAfterMs: this.opts.tuning.stableAfterMs,
+      will: this.willFor(account),
+    }
+    const config: SessionConfig =
+      b.kind === 'embedded'
+        ? { ...base, url: `mqtt://127.0.0.1:${b.port}`, protocol: 4 } // Aedes speaks MQTT 3.1.1 only
+        : { ...base, url: b.url, username: b.username, password: b.password, ca: b.ca, protocol: 'auto' }
+    const session = new MqttSession(
+      config,
+      {
+        subscriptions: () => {
+          this.router.reset(this.routesFor(account))
+          return this.router.subscriptions()
+        },
+        onMessages: (packets) => this.router.dispatch(packets),
+        onConnected: (info) => {
+          this.publisher.onConnected()
+          this.each((i) => i.onConnected?.(info))
+        },
+        onDisconnected: () => {
+          this.publisher.onDisconnected()
+          this.each((i) => i.onDisconnected?.())
+        },
+        onStatus: (status) => this.events.emit('connection', status),
+        beforeConnect: embedded
+          ? async () => {
+              // (Re)host the built-in broker unless we or another Parley already do.
+              if (this.broker) return
+              const starting = ensureEmbeddedBroker({
+                port: embedded.port,
+                host: embedded.shareOnLan ? '0.0.0.0' : '127.0.0.1',
+                dir: resolveBrokerDir(embedded.port),
+                log: this.opts.log,
+              })
+              this.brokerStarting = starting
+              const broker = await starting
+              if (this.session !== session) {
+                // Closed (or reconfigured) while the broker was starting: don't leave it running.
+                await broker?.close()
+                throw new Error('session stopped')
+              }
+              this.broker = broker
+            }
+          : undefined,
+      },
+      this.opts.log,
+    )
+    this.session = session
+    session.start()
+  }
+
+  private async stopSession(): Promise<void> {
+    const session = this.session
+    this.session = null
+    await session?.stop()
+    // A broker still starting closes itself once it sees the session is gone.
+    await this.brokerStarting?.catch(() => {})
+    this.brokerStarting = null
+    const broker = this.broker
+    this.broker = null
+    await broker?.close()
+  }
+
+  close(unlock: () => void): Promise<void> {
+    if (this.closed) return this.lifecycle.then(() => {})
+    this.closed = true
+    return this.serial(async () => {
+      // Features say goodbye first (presence publishes "offline") while the session is still up.
+      await Promise.all([...this.features.values()].map(({ instance }) => instance.beforeClose?.().catch(() => {})))
+      await this.stopSession()
+      this.publisher.close()
+      this.each((i) => i.close?.())
+      this.checkpointer.close()
+      this.opts.db.close()
+      unlock()
+    })
+  }
+}

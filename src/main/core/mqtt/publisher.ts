@@ -1,0 +1,306 @@
+import type Database from 'better-sqlite3'
+import type { Logger } from '../kernel/log'
+import type { MqttSession, PublishOptions } from './session'
+
+/** What the owner of stored publishes is told about them. */
+export interface OutboxHandlers {
+  /** The broker has it (PUBACK). */
+  acked?(ref: string): void
+  /** The broker refused it, or it got the connection dropped twice in a row: it will not be sent again unless retried. */
+  failed?(ref: string, reason: string): void
+}
+
+export interface StoredPublish {
+  /** The feature that owns it, and its own id for it: (owner, ref) is unique. */
+  owner: string
+  ref: string
+  topic: string
+  payload: Buffer
+  /**
+   * Keep offering it again after the broker acknowledged it, on every connection and
+   * at growing intervals, until the owner `confirm`s it (a delivery receipt) or it is
+   * older than the re-offer window. For messages to someone who may have no broker
+   * session yet: the broker acknowledges and drops what nobody subscribes to.
+   */
+  reoffer?: boolean
+}
+
+export interface PublisherOptions {
+  /** First re-offer interval; each next one doubles. */
+  reofferBaseMs: number
+  /** How long an unconfirmed publish keeps being offered. */
+  reofferWindowMs: number
+}
+
+export const DEFAULT_PUBLISHER_OPTIONS: PublisherOptions = { reofferBaseMs: 60_000, reofferWindowMs: 7 * 24 * 3600_000 }
+
+interface Row {
+  rowid: number
+  owner: string
+  ref: string
+  topic: string
+  payload: Buffer
+  state: 'queued' | 'acked' | 'failed'
+  reoffer: number
+  drops: number
+  offers: number
+  created_at: number
+}
+
+type Outcome = 'acked' | 'refused' | 'lost'
+
+/** MQTT 5 PUBACK reason codes, in words a person can act on. */
+const REFUSALS: Record<number, string> = {
+  0x80: 'The broker refused the message.',
+  0x83: 'The broker refused the message.',
+  0x87: 'The broker does not allow you to send this (not authorized).',
+  0x90: 'The broker refused the topic name.',
+  0x97: 'The broker is over its quota; try again later.',
+  0x99: 'The broker refused the message format.',
+}
+
+/** Disconnections with a publish in flight after which it is taken for the cause and marked failed. */
+const MAX_DROPS = 2
+
+/**
+ * The kernel's publisher. Stored publishes live in the `outbox` table before they
+ * go out, so they survive a crash or a dropped connection, and are published at
+ * QoS 1 until acknowledged. Ephemeral publishes (typing, presence, delivery
+ * receipts) are never stored and are dropped when offline.
+ *
+ * A publish that was in flight when the connection dropped becomes a suspect: on
+ * the next connection suspects go out one at a time after the others, so a
+ * message that makes the broker hang up (a topic it rejects) is found and marked
+ * failed instead of blocking everything behind it on every reconnect.
+ */
+export class Publisher {
+  private readonly handlers = new Map<string, OutboxHandlers>()
+  /** rowid → the attempt in flight on the current connection. */
+  private readonly inflight = new Map<number, symbol>()
+  private flushQueued = false
+  private draining = false
+  private offerTimer: NodeJS.Timeout | null = null
+  private closed = false
+  private readonly q
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly session: () => MqttSession | null,
+    private readonly log: Logger,
+    private readonly opts: PublisherOptions = DEFAULT_PUBLISHER_OPTIONS,
+  ) {
+    this.q = {
+      upsert: db.prepare(
+        `INSERT INTO outbox (owner, ref, topic, payload, state, reoffer, drops, offers, next_offer_at, created_at)
+         VALUES (@owner, @ref, @topic, @payload, 'queued', @reoffer, 0, 0, NULL, @now)
+         ON CONFLICT (owner, ref) DO UPDATE SET topic = excluded.topic, payload = excluded.payload, state = 'queued', drops = 0`,
+      ),
+      queued: db.prepare(`SELECT * FROM outbox WHERE state = 'queued' ORDER BY rowid`),
+      firstSuspect: db.prepare(`SELECT * FROM outbox WHERE state = 'queued' AND drops > 0 ORDER BY rowid LIMIT 1`),
+      byRowid: db.prepare(`SELECT * FROM outbox WHERE rowid = ?`),
+      acked: db.prepare(`UPDATE outbox SET state = 'acked', drops = 0, offers = offers + 1, next_offer_at = ? WHERE rowid = ? AND state = 'queued'`),
+      offered: db.prepare(`UPDATE outbox SET offers = offers + 1, next_offer_at = ? WHERE rowid = ?`),
+      remove: db.prepare(`DELETE FROM outbox WHERE rowid = ?`),
+      failed: db.prepare(`UPDATE outbox SET state = 'failed' WHERE rowid = ?`),
+      dropped: db.prepare(`UPDATE outbox SET drops = drops + 1 WHERE rowid = ? AND state = 'queued' RETURNING drops`),
+      confirm: db.prepare(`DELETE FROM outbox WHERE owner = ? AND ref = ?`),
+      retry: db.prepare(`UPDATE outbox SET state = 'queued', drops = 0 WHERE owner = ? AND ref = ? AND state = 'failed'`),
+      reofferable: db.prepare(`SELECT * FROM outbox WHERE state = 'acked' AND reoffer = 1 ORDER BY rowid`),
+      reofferDue: db.prepare(`SELECT * FROM outbox WHERE state = 'acked' AND reoffer = 1 AND next_offer_at <= ? ORDER BY rowid`),
+      reofferTo: db.prepare(`SELECT * FROM outbox WHERE state = 'acked' AND reoffer = 1 AND topic = ? ORDER BY rowid`),
+      nextOffer: db.prepare(`SELECT min(next_offer_at) AS at FROM outbox WHERE state = 'acked' AND reoffer = 1`),
+      expire: db.prepare(`DELETE FROM outbox WHERE state = 'acked' AND reoffer = 1 AND created_at < ? RETURNING owner, ref`),
+    }
+  }
+
+  register(owner: string, handlers: OutboxHandlers): void {
+    this.handlers.set(owner, handlers)
+  }
+
+  /** Stores a publish (inside the caller's transaction, if any) and sends it as soon as connected. */
+  enqueue(item: StoredPublish): void {
+    this.q.upsert.run({ ...item, reoffer: item.reoffer ? 1 : 0, now: Date.now() })
+    this.scheduleFlush()
+  }
+
+  /** The owner has what it waited for (a delivery receipt): stop offering it. */
+  confirm(owner: string, ref: string): void {
+    this.q.confirm.run(owner, ref)
+  }
+
+  /** Forget a publish whatever its state (the message was deleted). */
+  cancel(owner: string, ref: string): void {
+    this.q.confirm.run(owner, ref)
+  }
+
+  /** Puts a failed publish back in the queue; returns false when there was none. */
+  retry(owner: string, ref: string): boolean {
+    const changed = this.q.retry.run(owner, ref).changes > 0
+    if (changed) this.scheduleFlush()
+    return changed
+  }
+
+  /** Offers again now everything unconfirmed on `topic` (its recipient just came online). */
+  reofferTopic(topic: string): void {
+    if (!this.session()?.connected) return
+    for (const row of this.q.reofferTo.all(topic) as Row[]) this.offer(row)
+  }
+
+  /** Ephemeral: straight to the broker, never stored; rejects when offline. */
+  publish(topic: string, payload: Buffer | string, opts: PublishOptions): Promise<void> {
+    const s = this.session()
+    if (!s) return Promise.reject(new Error('not connected'))
+    return s.publish(topic, payload, opts)
+  }
+
+  /**
+   * On every connection: MQTT.js does not carry unacknowledged publishes over a
+   * reconnect, so everything queued goes out again (receivers drop duplicates by
+   * id), and every unconfirmed publish is offered again.
+   */
+  onConnected(): void {
+    this.inflight.clear()
+    this.expireOffers()
+    this.flush()
+    for (const row of this.q.reofferable.all() as Row[]) this.offer(row)
+    this.scheduleOffers()
+  }
+
+  /** The connection dropped: whatever was in flight is a suspect now. */
+  onDisconnected(): void {
+    const lost = [...this.inflight.keys()]
+    this.inflight.clear()
+    for (const rowid of lost) {
+      const r = this.q.dropped.get(rowid) as { drops: number } | undefined
+      if (r && r.drops >= MAX_DROPS) this.fail(rowid, 'The broker closed the connection each time this was sent.')
+    }
+  }
+
+  flush(): void {
+    const s = this.session()
+    if (this.closed || !s?.connected) return
+    let suspects = false
+    for (const row of this.q.queued.all() as Row[]) {
+      if (row.drops > 0) suspects = true
+      else void this.send(row)
+    }
+    if (suspects) void this.drainSuspects()
+  }
+
+  close(): void {
+    this.closed = true
+    if (this.offerTimer) clearTimeout(this.offerTimer)
+    this.offerTimer = null
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushQueued) return
+    this.flushQueued = true
+    // After the caller's transaction commits: a row rolled back is simply not found.
+    setImmediate(() => {
+      this.flushQueued = false
+      this.flush()
+    })
+  }
+
+  /** Suspects go out one at a time, each after the previous one's outcome. */
+  private async drainSuspects(): Promise<void> {
+    if (this.draining) return
+    this.draining = true
+    try {
+      for (;;) {
+        if (this.closed || !this.session()?.connected) return
+        const row = this.q.firstSuspect.get() as Row | undefined
+        if (!row || this.inflight.has(row.rowid)) return
+        if ((await this.send(row)) === 'lost') return
+      }
+    } finally {
+      this.draining = false
+    }
+  }
+
+  private send(row: Row): Promise<Outcome> {
+    const s = this.session()
+    if (!s?.connected || this.inflight.has(row.rowid)) return Promise.resolve('lost')
+    const attempt = Symbol(row.ref)
+    this.inflight.set(row.rowid, attempt)
+    return s.publish(row.topic, row.payload, { qos: 1 }).then(
+      () => {
+        if (this.inflight.get(row.rowid) === attempt) this.inflight.delete(row.rowid)
+        this.onAcked(row)
+        return 'acked' as const
+      },
+      (err: Error & { code?: unknown }) => {
+        if (this.inflight.get(row.rowid) === attempt) this.inflight.delete(row.rowid)
+        const code = typeof err.code === 'number' ? err.code : null
+        if (code !== null && code >= 0x80) {
+          this.fail(row.rowid, REFUSALS[code] ?? `The broker refused the message (reason ${code}).`)
+          return 'refused' as const
+        }
+        this.log.info('publish stays queued', { owner: row.owner, ref: row.ref, reason: err.message })
+        return 'lost' as const
+      },
+    )
+  }
+
+  private onAcked(row: Row): void {
+    if (this.closed) return
+    if (row.reoffer) {
+      this.q.acked.run(Date.now() + this.opts.reofferBaseMs, row.rowid)
+      this.scheduleOffers()
+    } else {
+      this.q.remove.run(row.rowid)
+    }
+    this.notify(row.owner, (h) => h.acked?.(row.ref))
+  }
+
+  private fail(rowid: number, reason: string): void {
+    const row = this.q.byRowid.get(rowid) as Row | undefined
+    if (!row) return
+    this.q.failed.run(rowid)
+    this.log.warn('publish failed', { owner: row.owner, ref: row.ref, reason })
+    this.notify(row.owner, (h) => h.failed?.(row.ref, reason))
+  }
+
+  /** A re-offer: published again as is; its outcome only moves the next offer further out. */
+  private offer(row: Row): void {
+    const s = this.session()
+    if (!s?.connected) return
+    const next = Date.now() + this.opts.reofferBaseMs * 2 ** Math.min(row.offers, 20)
+    this.q.offered.run(next, row.rowid)
+    s.publish(row.topic, row.payload, { qos: 1 }).catch(() => {})
+  }
+
+  private expireOffers(): void {
+    this.q.expire.run(Date.now() - this.opts.reofferWindowMs)
+  }
+
+  private scheduleOffers(): void {
+    if (this.offerTimer) clearTimeout(this.offerTimer)
+    this.offerTimer = null
+    if (this.closed) return
+    const at = (this.q.nextOffer.get() as { at: number | null }).at
+    if (at === null) return
+    this.offerTimer = setTimeout(
+      () => {
+        this.offerTimer = null
+        if (this.closed) return
+        this.expireOffers()
+        for (const row of this.q.reofferDue.all(Date.now()) as Row[]) this.offer(row)
+        this.scheduleOffers()
+      },
+      Math.max(50, at - Date.now()),
+    )
+    this.offerTimer.unref()
+  }
+
+  private notify(owner: string, fn: (h: OutboxHandlers) => void): void {
+    const h = this.handlers.get(owner)
+    if (!h) return
+    try {
+      fn(h)
+    } catch (err) {
+      this.log.error('outbox handler failed', { owner, error: (err as Error).message })
+    }
+  }
+}

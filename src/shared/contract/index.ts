@@ -1,0 +1,54 @@
+/**
+ * The one declaration of what Parley's engine offers its user interfaces, composed
+ * from one file per feature. Electron IPC (main + preload), the web host's
+ * WebSocket bridge and the CLI all derive from CONTRACT; the renderer only ever
+ * sees a `ParleyApi`. A new feature adds its file and one line to CONTRACT.
+ */
+import type { z } from 'zod'
+import { accountContract } from './account'
+import { conversationsContract } from './conversations'
+import type { EventsOf, ServiceOf, Unsubscribe } from './define'
+import { messagesContract } from './messages'
+import { presenceContract } from './presence'
+import { receiptsContract } from './receipts'
+import { typingContract } from './typing'
+
+export const CONTRACT = {
+  account: accountContract,
+  conversations: conversationsContract,
+  messages: messagesContract,
+  presence: presenceContract,
+  typing: typingContract,
+  receipts: receiptsContract,
+} as const
+
+type Contract = typeof CONTRACT
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
+
+export type ServiceName = keyof Contract
+export type ParleyServices = { [K in ServiceName]: ServiceOf<Contract[K]> }
+export type ParleyEvents = UnionToIntersection<{ [K in ServiceName]: EventsOf<Contract[K]> }[ServiceName]>
+export type ParleyEventName = keyof ParleyEvents
+
+/**
+ * Argument schemas, one per method: every call that crosses a trust boundary is
+ * parsed with these before it reaches a service. Their keys are also the list of
+ * methods a client proxy exposes, so a method exists in one place only.
+ */
+export const METHOD_ARGS = Object.fromEntries(Object.entries(CONTRACT).map(([name, c]) => [name, c.methods])) as unknown as {
+  readonly [K in ServiceName]: Record<keyof ParleyServices[K], z.ZodType<unknown[]>>
+}
+
+export const EVENT_NAMES: readonly ParleyEventName[] = Object.values(CONTRACT).flatMap((c) => c.events as readonly ParleyEventName[])
+
+export type ParleyApi = ParleyServices & {
+  on<K extends ParleyEventName>(event: K, listener: (payload: ParleyEvents[K]) => void): Unsubscribe
+}
+
+export type { Unsubscribe }
+export * from './account'
+export * from './conversations'
+export * from './messages'
+export * from './presence'
+export * from './receipts'
+export * from './typing'

@@ -1,0 +1,66 @@
+/**
+ * Parley's topic scheme (docs/protocol.md). In inbox topics the sender is the last
+ * level so a broker ACL can force it: `pattern write IMS/+/Inbox/+/%u`.
+ */
+
+/** The inbox kinds: `R/{to}/Inbox/{kind}/{from}`. */
+export type InboxKind = 'Msg' | 'Rcpt' | 'Typing'
+
+export function inboxTopic(root: string, kind: InboxKind, to: string, from: string): string {
+  return `${root}/${to}/Inbox/${kind}/${from}`
+}
+
+export function inboxFilter(root: string, kind: InboxKind, me: string): string {
+  return `${root}/${me}/Inbox/${kind}/+`
+}
+
+export function directTopic(root: string, to: string, from: string): string {
+  return inboxTopic(root, 'Msg', to, from)
+}
+
+/** `R/{to}/Inbox/{kind}/{from}` → its parts, or null. */
+export function parseInboxTopic(root: string, topic: string): { kind: string; to: string; from: string } | null {
+  const parts = topic.split('/')
+  if (parts.length === 5 && parts[0] === root && parts[2] === 'Inbox' && parts[1] && parts[3] && parts[4]) {
+    return { to: parts[1], kind: parts[3], from: parts[4] }
+  }
+  return null
+}
+
+export function presenceTopic(root: string, user: string, device: string): string {
+  return `${root}/${user}/Presence/${device}`
+}
+
+export function presenceFilter(root: string, user: string): string {
+  return `${root}/${user}/Presence/+`
+}
+
+export function parsePresenceTopic(root: string, topic: string): { user: string; device: string } | null {
+  const parts = topic.split('/')
+  if (parts.length === 4 && parts[0] === root && parts[2] === 'Presence' && parts[1] && parts[3]) {
+    return { user: parts[1], device: parts[3] }
+  }
+  return null
+}
+
+/** seed 000: client ids are `GroupID@@@DeviceID`; Parley's DeviceID part is a per-installation secret. */
+export function clientId(groupId: string, clientSecret: string): string {
+  return `${groupId}@@@${clientSecret}`
+}
+
+/**
+ * Whether `topic` matches the MQTT subscription `filter` (`+` one level, `#` the
+ * rest). Topics starting with `$` are not matched by a leading wildcard (MQTT 4.7.2).
+ */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false
+  const f = filter.split('/')
+  const t = topic.split('/')
+  for (let i = 0; i < f.length; i++) {
+    const level = f[i]
+    if (level === '#') return true
+    if (i >= t.length) return false
+    if (level !== '+' && level !== t[i]) return false
+  }
+  return f.length === t.length
+}
