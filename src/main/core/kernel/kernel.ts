@@ -252,8 +252,8 @@ export class Kernel {
           this.publisher.onConnected()
           this.each((i) => i.onConnected?.(info))
         },
-        onDisconnected: () => {
-          this.publisher.onDisconnected()
+        onDisconnected: ({ byUs }) => {
+          this.publisher.onDisconnected(byUs)
           this.each((i) => i.onDisconnected?.())
         },
         onStatus: (status) => this.events.emit('connection', status),

@@ -166,10 +166,11 @@ export class Publisher {
     this.scheduleOffers()
   }
 
-  /** The connection dropped: whatever was in flight is a suspect now. */
-  onDisconnected(): void {
+  /** The connection dropped: whatever was in flight is a suspect now (unless we cut it ourselves). */
+  onDisconnected(byUs = false): void {
     const lost = [...this.inflight.keys()]
     this.inflight.clear()
+    if (byUs) return
     for (const rowid of lost) {
       const r = this.q.dropped.get(rowid) as { drops: number } | undefined
       if (r && r.drops >= MAX_DROPS) this.fail(rowid, 'The broker closed the connection each time this was sent.')

@@ -40,8 +40,12 @@ export interface SessionHooks {
    */
   onMessages(packets: IPublishPacket[]): Promise<void> | void
   onConnected(info: { sessionPresent: boolean; protocolVersion: 4 | 5 }): void
-  /** A connection that had been up is gone (whatever was in flight may be lost). */
-  onDisconnected?(): void
+  /**
+   * A connection that had been up is gone (whatever was in flight may be lost).
+   * `byUs`: we cut it ourselves (to get unacknowledged messages redelivered), so
+   * nothing in flight is to blame.
+   */
+  onDisconnected?(info: { byUs: boolean }): void
   /** Runs before each connection attempt (the embedded broker starts itself here). */
   beforeConnect?(): Promise<void>
   onStatus(status: ConnectionStatus): void
@@ -115,6 +119,8 @@ export class MqttSession {
   private batch: { packet: IPublishPacket; epoch: number }[] = []
   /** Resets the back-off once a connection has stayed up for a while. */
   private stableTimer: NodeJS.Timeout | null = null
+  /** Set when we destroy the socket ourselves, until its close is handled. */
+  private cutByUs = false
 
   constructor(
     private readonly config: SessionConfig,
@@ -313,7 +319,8 @@ export class MqttSession {
     client.on('close', () => {
       if (this.stopped || client !== this.client) return
       this.clearStableTimer()
-      if (gotConnack) this.hooks.onDisconnected?.()
+      if (gotConnack) this.hooks.onDisconnected?.({ byUs: this.cutByUs })
+      this.cutByUs = false
       // A broker that closes an MQTT 5 CONNECT without any CONNACK (Aedes) does not speak 5.
       if (!this.connectedOnce && !gotConnack && !socketError && this.version === 5 && this.config.protocol === 'auto') {
         this.fallBackTo311(client)
@@ -353,7 +360,10 @@ export class MqttSession {
     if (!(await this.commit(items))) {
       // A broker redelivers unacknowledged messages only on a new connection, and stops
       // sending once its in-flight window is full: without a reconnect, nothing more arrives.
-      if (client === this.client && client.connected) client.stream.destroy()
+      if (client === this.client && client.connected) {
+        this.cutByUs = true
+        client.stream.destroy()
+      }
       return
     }
     for (const { packet, epoch } of items) {

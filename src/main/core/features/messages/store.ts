@@ -74,8 +74,8 @@ export class MessageStore {
       ),
       // Only forward, and only for messages sent in the conversation the receipt came from.
       advance: db.prepare(
-        `UPDATE messages SET status = ?2, error = NULL
-         WHERE id = ?1 AND conversation_id = ?3 AND direction = 'out' AND ${OUTGOING_RANK} < ?4
+        `UPDATE messages SET status = @status, error = NULL
+         WHERE id = @id AND conversation_id = @conversationId AND direction = 'out' AND ${OUTGOING_RANK} < @rank
          RETURNING ${COLUMNS}`,
       ),
       sent: db.prepare(`UPDATE messages SET status = 'sent', error = NULL WHERE id = ? AND status = 'pending' RETURNING ${COLUMNS}`),
@@ -169,7 +169,7 @@ export class MessageStore {
     const rank = status === 'delivered' ? 2 : 3
     const changed: ChatMessage[] = []
     for (const id of ids) {
-      const row = this.q.advance.get(id, status, conversationId, rank) as MessageRow | undefined
+      const row = this.q.advance.get({ id, status, conversationId, rank }) as MessageRow | undefined
       if (row) changed.push(toMessage(row))
     }
     return changed

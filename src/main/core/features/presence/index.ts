@@ -92,7 +92,8 @@ export const presenceFeature = defineFeature({
           store.put(t.user, t.device, d)
         }
         const after = presenceOf(t.user)
-        if (after.state !== before.state || after.lastSeen !== before.lastSeen) changed.set(t.user, after)
+        // While present, "last seen" is now and needs no news; it matters once they are gone.
+        if (after.state !== before.state || (after.state === 'offline' && after.lastSeen !== before.lastSeen)) changed.set(t.user, after)
         if (before.state === 'offline' && after.state !== 'offline') arrived.push(t.user)
       }
       if (changed.size === 0 && arrived.length === 0) return
