@@ -1,9 +1,7 @@
 /// <reference types="vite/client" />
 
-interface Window {
-  /** The typed engine API, exposed by the Electron preload or the web host's stand-in. */
-  parley: import('../../shared/contract').ParleyApi
-}
+// `window.parley` is deliberately not declared on Window: api.ts is the only module
+// that reads it (and says so with a cast), so a read anywhere else fails to compile.
 
 declare module '*.vue' {
   import type { DefineComponent } from 'vue'

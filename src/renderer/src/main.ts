@@ -1,12 +1,15 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import App from './App.vue'
-import { createSession, SessionKey } from './session'
+import { connectApi } from './api'
+import App from './app/App.vue'
+import { installFeatures } from './app/install'
+import { FEATURES } from './features'
 import './styles.css'
 
 const root = document.getElementById('app')!
+const api = connectApi()
 
-if (typeof window.parley === 'undefined') {
+if (!api) {
   // No preload and no web host stand-in: nothing here can work, so say why.
   const box = document.createElement('div')
   box.className = 'boot-screen'
@@ -16,6 +19,7 @@ if (typeof window.parley === 'undefined') {
   root.replaceChildren(box)
 } else {
   const pinia = createPinia()
-  const session = createSession(window.parley, pinia)
-  createApp(App).use(pinia).provide(SessionKey, session).mount(root)
+  const app = createApp(App).use(pinia)
+  installFeatures(app, api, pinia, FEATURES)
+  app.mount(root)
 }

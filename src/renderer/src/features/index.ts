@@ -1,0 +1,18 @@
+/**
+ * The renderer's features, one line each. The app installs them in dependency
+ * order (see app/install.ts); a new feature is a folder here and one line below.
+ */
+import { account } from './account'
+import { conversations } from './conversations'
+import type { Feature } from './feature'
+import { messages } from './messages'
+import { presence } from './presence'
+import { typing } from './typing'
+
+export const FEATURES: readonly Feature[] = [
+  account,
+  conversations,
+  messages,
+  presence,
+  typing,
+]
