@@ -32,6 +32,7 @@ const layerImports = {
         properties: {
           layer: { type: 'string' },
           allow: { type: 'array', items: { type: 'string' } },
+          deny: { type: 'array', items: { type: 'string' } },
           why: { type: 'string' },
         },
         required: ['layer', 'allow'],
@@ -43,7 +44,7 @@ const layerImports = {
     },
   },
   create(context) {
-    const { layer, allow, why = '' } = context.options[0]
+    const { layer, allow, deny = [], why = '' } = context.options[0]
     const file = context.physicalFilename ?? context.filename
     const root = ROOT
     /** @param {import('estree').Node | null | undefined} node */
@@ -52,7 +53,8 @@ const layerImports = {
       const source = node.value
       if (!source.startsWith('./') && !source.startsWith('../') && source !== '.' && source !== '..') return
       const target = toPosix(relative(root, resolve(dirname(file), source)))
-      const ok = allow.some((dir) => target === dir || target.startsWith(dir + '/'))
+      const within = (/** @type {string} */ dir) => target === dir || target.startsWith(dir + '/')
+      const ok = allow.some(within) && !deny.some(within)
       if (!ok) context.report({ node, messageId: 'forbidden', data: { layer, source, target, why } })
     }
     return {
@@ -67,7 +69,55 @@ const layerImports = {
   },
 }
 
-const parley = { meta: { name: 'parley-local' }, rules: { 'layer-imports': layerImports } }
+/**
+ * Feature folders (`<dir>/<name>/…`) reach another feature only through its public
+ * surface (its index.ts, or api.ts in the core): never its stores, components or
+ * inbound handlers. Which features one may use is declared in its registration
+ * (`dependsOn`), and the kernel refuses an undeclared one at run time.
+ * @type {import('eslint').Rule.RuleModule}
+ */
+const featureImports = {
+  meta: {
+    type: 'problem',
+    docs: { description: "A feature imports another feature only through that feature's public files." },
+    schema: [
+      {
+        type: 'object',
+        properties: { dir: { type: 'string' }, public: { type: 'array', items: { type: 'string' } } },
+        required: ['dir', 'public'],
+        additionalProperties: false,
+      },
+    ],
+    messages: {
+      deep: "The {{from}} feature may not import '{{source}}' ({{target}}): use the {{to}} feature's public surface ({{public}}) and declare it in dependsOn.",
+    },
+  },
+  create(context) {
+    const { dir, public: publicFiles } = context.options[0]
+    const file = toPosix(relative(ROOT, context.physicalFilename ?? context.filename))
+    if (!file.startsWith(dir + '/')) return {}
+    const from = file.slice(dir.length + 1).split('/')[0]
+    /** @param {import('estree').Node | null | undefined} node */
+    const check = (node) => {
+      if (!node || node.type !== 'Literal' || typeof node.value !== 'string' || !node.value.startsWith('.')) return
+      const target = toPosix(relative(ROOT, resolve(dirname(context.physicalFilename ?? context.filename), node.value)))
+      if (!target.startsWith(dir + '/')) return
+      const [to, ...rest] = target.slice(dir.length + 1).split('/')
+      if (to === from || rest.length === 0) return
+      const inner = rest.join('/').replace(/\.(ts|vue)$/, '')
+      if (publicFiles.includes(inner)) return
+      context.report({ node, messageId: 'deep', data: { from, to, source: node.value, target, public: publicFiles.join(', ') } })
+    }
+    return {
+      ImportDeclaration: (n) => check(n.source),
+      ExportNamedDeclaration: (n) => check(n.source),
+      ExportAllDeclaration: (n) => check(n.source),
+      ImportExpression: (n) => check(n.source),
+    }
+  },
+}
+
+const parley = { meta: { name: 'parley-local' }, rules: { 'layer-imports': layerImports, 'feature-imports': featureImports } }
 
 // ------------------------------------------------------------- restricted imports
 
@@ -90,6 +140,8 @@ const MSG = {
   rendererUp: 'The renderer may import only src/renderer and src/shared; engine code is reached through window.parley.',
   preload:
     'The Electron preload is sandboxed and exposes only the typed API: it may import electron and src/shared, nothing else.',
+  kernelNoFeature:
+    'mqtt/, store/, protocol/, broker/ and kernel/ are what features stand on: they never import a feature. Give the kernel an extension point (a route, a hook, a registry) and let the feature plug into it.',
   shell: 'The Electron shell (src/main) wires the core to Electron; it never imports the renderer, the preloads, the web host or the CLI.',
   nodeHost: 'The web host and the CLI run in plain Node without Electron: use src/main/core and src/shared.',
 }
@@ -172,6 +224,26 @@ export default defineConfig(
       ],
       'parley/layer-imports': ['error', { layer: 'src/main/core', allow: ['src/main/core', 'src/shared'], why: MSG.coreUp }],
     },
+  },
+
+  // --- the kernel side of the core never reaches into a feature
+  {
+    files: ['src/main/core/{mqtt,store,protocol,broker,kernel}/**/*.{ts,mts,cts,js,mjs}'],
+    rules: {
+      'parley/layer-imports': [
+        'error',
+        { layer: 'src/main/core (kernel side)', allow: ['src/main/core', 'src/shared'], deny: ['src/main/core/features'], why: MSG.kernelNoFeature },
+      ],
+    },
+  },
+  // --- features reach each other only through public surfaces
+  {
+    files: ['src/main/core/features/**/*.{ts,mts,cts,js,mjs}'],
+    rules: { 'parley/feature-imports': ['error', { dir: 'src/main/core/features', public: ['index', 'api'] }] },
+  },
+  {
+    files: ['src/renderer/src/features/**/*.{ts,mts,cts,js,mjs,vue}'],
+    rules: { 'parley/feature-imports': ['error', { dir: 'src/renderer/src/features', public: ['index'] }] },
   },
 
   // --- src/main (shell, not core)

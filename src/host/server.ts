@@ -19,7 +19,7 @@ import { extname, resolve, sep } from 'node:path'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { ParleyEventName, ParleyServices } from '../shared/contract'
 import { dispatchCall, type CallResult } from '../shared/rpc'
-import type { Logger } from '../main/core/kernel/log'
+import { logUnexpected, type Logger } from '../main/core/kernel/log'
 
 /** What the host needs from a ParleyCore (tests pass a plain object). */
 export interface HostedCore {
@@ -293,10 +293,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         return reply({ ok: false, error: { code: 'failed', message: 'Too many calls at once; try again.' } })
       }
       inFlight++
-      void dispatchCall(core.services, call)
-        .then(reply, (err: unknown) =>
-          reply({ ok: false, error: { code: 'failed', message: err instanceof Error ? err.message : String(err) } }),
-        )
+      // dispatchCall never rejects; unexpected errors reach the person as a code and the log in full.
+      void dispatchCall(core.services, call, logUnexpected(log))
+        .then(reply)
         .finally(() => inFlight--)
     })
   })

@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import { app, dialog, ipcMain, type BrowserWindow } from 'electron'
 import { ParleyCore } from './core/engine'
-import { createConsoleLogger } from './core/kernel/log'
+import { createConsoleLogger, logUnexpected } from './core/kernel/log'
 import { shellDataDir } from './data-dir'
 import { wireIpc } from './ipc'
 import { createMessageNotifier } from './notifications'
@@ -119,7 +119,14 @@ function runShell(): void {
       return
     }
 
-    wireIpc(ipcMain, core, () => win, isTrustedUrl, ({ url }) => log.warn('ipc: refused a call from an untrusted sender', { url }))
+    wireIpc(
+      ipcMain,
+      core,
+      () => win,
+      isTrustedUrl,
+      ({ url }) => log.warn('ipc: refused a call from an untrusted sender', { url }),
+      logUnexpected(log),
+    )
 
     const notify = createMessageNotifier({
       isWindowFocused: () => Boolean(win && !win.isDestroyed() && win.isVisible() && win.isFocused()),

@@ -1,6 +1,6 @@
 import type { IpcMainInvokeEvent } from 'electron'
 import type { ParleyEventName, ParleyServices } from '../shared/contract'
-import { dispatchCall, type CallResult } from '../shared/rpc'
+import { dispatchCall, type CallResult, type UnexpectedErrorSink } from '../shared/rpc'
 
 /** The two channels between main and preload (the preload spells the same strings). */
 export const CALL_CHANNEL = 'parley:call'
@@ -64,13 +64,14 @@ export function wireIpc(
   getWindow: () => WindowLike | null,
   isTrustedUrl: (url: string) => boolean,
   onRefused?: (detail: { url: string | null }) => void,
+  onUnexpected?: UnexpectedErrorSink,
 ): () => void {
   ipcMain.handle(CALL_CHANNEL, async (event, request) => {
     if (!isTrustedSender(event, getWindow(), isTrustedUrl)) {
       onRefused?.({ url: event.senderFrame?.url ?? null })
       return REFUSED
     }
-    return dispatchCall(core.services, request)
+    return dispatchCall(core.services, request, onUnexpected)
   })
   const unsubscribe = core.onEvent((name, payload) => {
     const win = getWindow()

@@ -21,6 +21,8 @@ const api = createApiClient(
       ipcRenderer.removeListener(EVENT_CHANNEL, handler)
     }
   },
+  // contextBridge copies only an Error's message into the page; a plain object keeps the code too.
+  (error) => ({ name: 'ParleyError', code: error.code, message: error.message }),
 )
 
 contextBridge.exposeInMainWorld('parley', api)

@@ -13,7 +13,7 @@ async function errors(path: string, code: string): Promise<string[]> {
 
 describe('lint layer rules', () => {
   it('rejects an electron import under src/main/core', async () => {
-    const found = await errors('src/main/core/services/bad.ts', "import { app } from 'electron'\nexport const x = app\n")
+    const found = await errors('src/main/core/features/messages/bad.ts', "import { app } from 'electron'\nexport const x = app\n")
     expect(found).toHaveLength(1)
     expect(found[0]).toMatch(/^no-restricted-imports: .*electron.*plain Node/)
   })
@@ -32,8 +32,8 @@ describe('lint layer rules', () => {
     const code = [
       "import { join } from 'node:path'",
       "import Database from 'better-sqlite3'",
-      "import { silentLogger } from '../log'",
-      "import { NameSchema } from '../../../shared/names'",
+      "import { silentLogger } from '../kernel/log'",
+      "import { NameSchema } from '../../../shared/protocol/names'",
       'export const x = [join, Database, silentLogger, NameSchema]',
       '',
     ].join('\n')
@@ -60,13 +60,36 @@ describe('lint layer rules', () => {
     expect(await errors('src/shared/ok.ts', "import { z } from 'zod'\nexport const S = z.string()\n")).toEqual([])
     expect(await errors('src/shared/bad.ts', "import { join } from 'node:path'\nexport const x = join\n")).toHaveLength(1)
     expect(await errors('src/shared/bad.ts', "import { app } from 'electron'\nexport const x = app\n")).toHaveLength(1)
-    expect(await errors('src/shared/bad.ts', "import { log } from '../main/core/log'\nexport const x = log\n")).not.toEqual([])
+    expect(await errors('src/shared/bad.ts', "import { log } from '../main/core/kernel/log'\nexport const x = log\n")).not.toEqual([])
   })
 
   it('limits the Electron preload to electron and src/shared', async () => {
     expect(await errors('src/preload/index.ts', "import { contextBridge } from 'electron'\nimport { createApiClient } from '../shared/rpc'\nexport const x = [contextBridge, createApiClient]\n")).toEqual([])
     expect(await errors('src/preload/index.ts', "import { readFileSync } from 'node:fs'\nexport const x = readFileSync\n")).toHaveLength(1)
     expect(await errors('src/preload/index.ts', "import { wireIpc } from '../main/ipc'\nexport const x = wireIpc\n")).not.toEqual([])
+  })
+
+  it('keeps mqtt/, store/, protocol/ and kernel/ from importing a feature', async () => {
+    expect(await errors('src/main/core/mqtt/bad.ts', "import { messagesFeature } from '../features/messages'\nexport const x = messagesFeature\n")).toEqual([
+      expect.stringMatching(/^parley\/layer-imports: .*never import a feature/),
+    ])
+    expect(await errors('src/main/core/store/bad.ts', "import type { MessagesApi } from '../features/messages/api'\nexport type X = MessagesApi\n")).toHaveLength(1)
+    expect(await errors('src/main/core/kernel/ok.ts', "import { Publisher } from '../mqtt/publisher'\nexport const x = Publisher\n")).toEqual([])
+  })
+
+  it("lets a core feature use another only through its index or api", async () => {
+    expect(await errors('src/main/core/features/receipts/ok.ts', "import type { MessagesApi } from '../messages/api'\nimport type { ConversationsApi } from '../conversations'\nexport type X = [MessagesApi, ConversationsApi]\n")).toEqual([])
+    expect(await errors('src/main/core/features/receipts/bad.ts', "import { MessageStore } from '../messages/store'\nexport const x = MessageStore\n")).toEqual([
+      expect.stringMatching(/^parley\/feature-imports: The receipts feature may not import '..\/messages\/store'/),
+    ])
+    expect(await errors('src/main/core/features/typing/bad.ts', "import { handleDirect } from '../messages/inbound'\nexport const x = handleDirect\n")).toHaveLength(1)
+  })
+
+  it('lets a renderer feature use another only through its index', async () => {
+    expect(await errors('src/renderer/src/features/typing/ok.ts', "import * as m from '../messages'\nexport const x = m\n")).toEqual([])
+    expect(await errors('src/renderer/src/features/typing/bad.ts', "import { useMessagesStore } from '../messages/store'\nexport const x = useMessagesStore\n")).toEqual([
+      expect.stringMatching(/^parley\/feature-imports:/),
+    ])
   })
 
   it('forbids v-html in Vue templates', async () => {

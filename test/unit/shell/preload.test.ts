@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { ParleyError, toParleyError } from '../../../src/shared/rpc'
 
 const electron = vi.hoisted(() => {
   const handlers = new Map<string, Set<(...args: unknown[]) => void>>()
@@ -34,11 +35,13 @@ describe('Electron preload', () => {
   it('exposes exactly one key, parley, with the services and on', () => {
     expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1)
     expect(electron.contextBridge.exposeInMainWorld.mock.calls[0]![0]).toBe('parley')
-    expect(Object.keys(api).sort()).toEqual(['account', 'conversations', 'messages', 'on'])
+    expect(Object.keys(api).sort()).toEqual(['account', 'conversations', 'messages', 'on', 'presence', 'receipts', 'typing'])
     expect(typeof api.on).toBe('function')
     expect(Object.keys(api.account!).sort()).toEqual(['getState', 'reconnect', 'setup'])
     expect(Object.keys(api.conversations!).sort()).toEqual(['list', 'markRead', 'open'])
-    expect(Object.keys(api.messages!).sort()).toEqual(['page', 'send'])
+    expect(Object.keys(api.messages!).sort()).toEqual(['page', 'remove', 'retry', 'send'])
+    expect(Object.keys(api.presence!).sort()).toEqual(['get', 'mine', 'reportIdle', 'setMode'])
+    expect(Object.keys(api.typing!).sort()).toEqual(['typing'])
     // Plain objects of plain functions, nothing that leaks ipcRenderer.
     for (const service of ['account', 'conversations', 'messages']) {
       for (const fn of Object.values(api[service]!)) expect(typeof fn).toBe('function')
@@ -54,7 +57,13 @@ describe('Electron preload', () => {
 
   it('turns an error result into a rejection with its message', async () => {
     electron.ipcRenderer.invoke.mockResolvedValueOnce({ ok: false, error: { code: 'invalid-argument', message: 'Names may not contain "/".' } })
-    await expect(api.conversations!.open!('a/b')).rejects.toThrow('Names may not contain "/".')
+    // A plain object, because contextBridge would strip an Error down to its message.
+    const rejection = await api.conversations!.open!('a/b').catch((e: unknown) => e)
+    expect(rejection).toEqual({ name: 'ParleyError', code: 'invalid-argument', message: 'Names may not contain "/".' })
+    expect(structuredClone(rejection)).toEqual(rejection)
+    const err = toParleyError(rejection)
+    expect(err).toBeInstanceOf(ParleyError)
+    expect([err.code, err.message]).toEqual(['invalid-argument', 'Names may not contain "/".'])
   })
 
   it('delivers parley:event messages to listeners and ignores unknown events', () => {

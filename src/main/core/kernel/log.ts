@@ -20,3 +20,14 @@ export function createConsoleLogger(minLevel: Level = (process.env.PARLEY_LOG_LE
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
+
+/**
+ * Where a call's unexpected error goes: the log gets the detail (message, stack) under
+ * the code the person was shown, so the two can be matched.
+ */
+export function logUnexpected(log: Logger) {
+  return (err: unknown, detail: { code: string; service: string; method: string }): void => {
+    const e = err instanceof Error ? { error: err.message, stack: err.stack } : { error: String(err) }
+    log.error('a call failed unexpectedly', { ...detail, ...e })
+  }
+}
