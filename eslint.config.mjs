@@ -137,6 +137,8 @@ const MSG = {
     'The renderer (and src/preload/web.ts) run in a sandboxed page with no Node: use browser APIs, or add a service to the contract in src/shared and implement it in src/main/core.',
   rendererServer:
     'Storage and MQTT live in src/main/core behind the contract; the renderer reaches them through window.parley.',
+  rendererApi:
+    'Only src/renderer/src/api.ts reads window.parley (it normalises errors for every transport); import the api from there.',
   rendererUp: 'The renderer may import only src/renderer and src/shared; engine code is reached through window.parley.',
   preload:
     'The Electron preload is sandboxed and exposes only the typed API: it may import electron and src/shared, nothing else.',
@@ -295,7 +297,16 @@ export default defineConfig(
     files: ['src/renderer/**/*.{ts,mts,cts,js,mjs,vue}'],
     rules: {
       'parley/layer-imports': ['error', { layer: 'src/renderer', allow: ['src/renderer', 'src/shared'], why: MSG.rendererUp }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'window', property: 'parley', message: MSG.rendererApi },
+        { object: 'globalThis', property: 'parley', message: MSG.rendererApi },
+      ],
     },
+  },
+  {
+    files: ['src/renderer/src/api.ts'],
+    rules: { 'no-restricted-properties': 'off' },
   },
   {
     files: ['src/preload/web.ts'],

@@ -92,6 +92,13 @@ describe('lint layer rules', () => {
     ])
   })
 
+  it('lets only src/renderer/src/api.ts read window.parley', async () => {
+    expect(await errors('src/renderer/src/features/messages/bad.ts', 'export const x = window.parley.messages\n')).toEqual([
+      expect.stringMatching(/^no-restricted-properties: .*api\.ts/),
+    ])
+    expect(await errors('src/renderer/src/api.ts', 'export const x = window.parley\n')).toEqual([])
+  })
+
   it('forbids v-html in Vue templates', async () => {
     const sfc = '<template>\n  <div v-html="html" />\n</template>\n\n<script setup lang="ts">\nconst html = \'<b>x</b>\'\n</script>\n'
     expect(await errors('src/renderer/src/components/Bad.vue', sfc)).toContainEqual(expect.stringMatching(/^vue\/no-v-html/))
