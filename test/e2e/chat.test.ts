@@ -20,6 +20,7 @@ import {
   watchPage,
   type ParleyNode,
 } from '../helpers/e2e'
+import { conversationWith, messages, openConversation, send, setUpWithUrl, shownTexts, startConversation, statuses, waitConnected } from '../helpers/ui'
 
 const HELLO = 'Hello Bob, this is Alice.'
 const MULTI_LINE_1 = 'Two lines, the second one hostile:'
@@ -57,60 +58,12 @@ async function startUser(name: string): Promise<User> {
 }
 
 async function setUp(u: User, screenshot?: string): Promise<void> {
-  const { page } = u
-  await page.getByTestId('setup-user').waitFor({ state: 'visible' })
-  await page.getByTestId('setup-user').fill(u.name)
-  await page.getByTestId('setup-broker-url').check()
-  await page.getByTestId('setup-url').fill(mosquitto!.url)
-  if (screenshot) await page.screenshot({ path: screenshotPath(screenshot), fullPage: true })
-  await page.getByTestId('setup-submit').click()
-  await page.getByTestId('app-shell').waitFor({ state: 'visible' })
-  await eventually(async () => expect(await page.getByTestId('me').innerText()).toContain(u.name))
-  await waitConnected(page)
+  await setUpWithUrl(u.page, u.name, mosquitto!.url, screenshot)
 }
 
-async function waitConnected(page: Page): Promise<void> {
-  await eventually(async () => expect(await page.getByTestId('connection-status').getAttribute('data-state')).toBe('connected'))
-}
-
-function messages(page: Page, direction?: 'in' | 'out') {
-  const all = page.getByTestId('message')
-  return direction ? all.and(page.locator(`[data-direction="${direction}"]`)) : all
-}
-
-/** What the message bubbles show, oldest first, as rendered text. */
-async function shownTexts(page: Page, direction?: 'in' | 'out'): Promise<string[]> {
-  return messages(page, direction).getByTestId('message-text').allInnerTexts()
-}
-
-function conversationWith(page: Page, peer: string) {
-  return page.getByTestId('conversation-item').and(page.locator(`[data-peer="${peer}"]`))
-}
-
-async function openConversation(page: Page, peer: string): Promise<void> {
-  await conversationWith(page, peer).click()
-  await eventually(async () => expect(await page.getByTestId('chat-title').innerText()).toContain(peer))
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  const composer = page.getByTestId('composer')
-  const lines = text.split('\n')
-  await composer.click()
-  for (const [i, line] of lines.entries()) {
-    if (i > 0) await composer.press('Shift+Enter')
-    await composer.pressSequentially(line, { delay: 0 })
-  }
-  // Shift+Enter must have made a new line, not sent the first half.
-  expect(await composer.inputValue()).toBe(text)
-  await composer.press('Enter')
-  await eventually(async () => expect(await composer.inputValue()).toBe(''))
-}
-
-async function expectAllSent(page: Page, count: number): Promise<void> {
-  await eventually(async () => {
-    const statuses = await messages(page, 'out').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
-    expect(statuses).toEqual(Array(count).fill('sent'))
-  }, 20_000)
+/** Outgoing statuses, oldest first: sent (the broker has it), delivered (bob's Parley has it) or read. */
+async function expectStatuses(page: Page, expected: string[]): Promise<void> {
+  await eventually(async () => expect(await statuses(page)).toEqual(expected), 20_000)
 }
 
 async function assertNoInjectedMarkup(page: Page): Promise<void> {
@@ -150,16 +103,13 @@ describe('two people chat in the browser over Mosquitto', () => {
 
   it('alice starts a conversation with bob and sends a plain and a multi-line message', async () => {
     const { page } = users.alice!
-    await page.getByTestId('new-conversation').click()
-    await page.getByTestId('new-conversation-input').fill('bob')
-    await page.getByTestId('new-conversation-input').press('Enter')
-    await eventually(async () => expect(await page.getByTestId('chat-title').innerText()).toContain('bob'))
-    await conversationWith(page, 'bob').waitFor({ state: 'visible' })
+    await startConversation(page, 'bob')
 
     await send(page, HELLO)
     await send(page, MULTI)
     await eventually(async () => expect(await shownTexts(page, 'out')).toEqual([HELLO, MULTI]))
-    await expectAllSent(page, 2)
+    // bob's Parley stores them (and says so) while his window shows no conversation.
+    await expectStatuses(page, ['delivered', 'delivered'])
     await assertNoInjectedMarkup(page)
   })
 
@@ -189,10 +139,11 @@ describe('two people chat in the browser over Mosquitto', () => {
     const bob = users.bob!.page
     const alice = users.alice!.page
     await send(bob, REPLY)
-    await expectAllSent(bob, 1)
     await eventually(async () => expect(await shownTexts(alice, 'in')).toEqual([REPLY]))
     await eventually(async () => expect(await shownTexts(alice)).toEqual([HELLO, MULTI, REPLY]))
-    await expectAllSent(alice, 2)
+    // Each has the conversation open: what the other sent is read.
+    await expectStatuses(alice, ['read', 'read'])
+    await expectStatuses(bob, ['read'])
     for (const u of [users.alice!, users.bob!]) {
       const ids = await messages(u.page).evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))
       expect(new Set(ids).size, `${u.name}: distinct data-id per message`).toBe(3)
@@ -214,7 +165,7 @@ describe('two people chat in the browser over Mosquitto', () => {
 
     // Offline delivery: the broker keeps it in bob's persistent session.
     await send(alice, WHILE_AWAY)
-    await expectAllSent(alice, 3)
+    await expectStatuses(alice, ['read', 'read', 'sent'])
 
     const node = await startNode('bob', dirs.bob!)
     nodes.add(node)
@@ -229,7 +180,8 @@ describe('two people chat in the browser over Mosquitto', () => {
     await eventually(async () => expect(await shownTexts(bob.page)).toEqual([HELLO, MULTI, REPLY, WHILE_AWAY]))
     const directions = await messages(bob.page).evaluateAll((els) => els.map((e) => e.getAttribute('data-direction')))
     expect(directions).toEqual(['in', 'in', 'out', 'in'])
-    await expectAllSent(bob.page, 1)
+    await expectStatuses(bob.page, ['read'])
+    await expectStatuses(alice, ['read', 'read', 'read'])
     await assertNoInjectedMarkup(bob.page)
     await bob.page.screenshot({ path: screenshotPath('bob-after-restart.png') })
   })

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { vi } from 'vitest'
-import { ParleyCore } from '../../src/main/core/engine'
+import { ParleyCore, type CoreOptions } from '../../src/main/core/engine'
 import { startWebHost, type WebHost } from '../../src/host/server'
 import { MemoryLog } from './memory-log'
 
@@ -67,9 +67,14 @@ export function removeDir(dir: string | undefined): void {
 }
 
 /** Opens a ParleyCore on `dataDir` and a web host for it. */
-export async function startNode(name: string, dataDir: string, rendererDir = RENDERER_DIR): Promise<ParleyNode> {
+export async function startNode(
+  name: string,
+  dataDir: string,
+  rendererDir = RENDERER_DIR,
+  options: Omit<CoreOptions, 'dataDir' | 'log'> = {},
+): Promise<ParleyNode> {
   const log = new MemoryLog(name)
-  const core = await ParleyCore.open({ dataDir, log })
+  const core = await ParleyCore.open({ ...options, dataDir, log })
   let host: WebHost
   try {
     host = await startWebHost({ core, rendererDir, log })

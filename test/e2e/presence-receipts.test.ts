@@ -1,0 +1,166 @@
+/**
+ * What a person sees of the other side, in the real renderer in Chromium, with two
+ * web hosts over a real Mosquitto: the peer's presence dot and "last seen",
+ * "typing…" while they write, and the marks on one's own messages going
+ * ✓ (sent) → ✓✓ (delivered) → read; a message the broker refuses is "not sent",
+ * with Retry and Delete.
+ *
+ * The tests in this file run in order and share state.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import {
+  eventually,
+  launchChromium,
+  removeDir,
+  requireRendererBuild,
+  screenshotPath,
+  startNode,
+  tempDataDir,
+  watchPage,
+  type ParleyNode,
+} from '../helpers/e2e'
+import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
+import { conversationWith, messages, openConversation, send, setUpWithUrl, startConversation, statuses } from '../helpers/ui'
+
+interface User {
+  name: string
+  node: ParleyNode
+  context: BrowserContext
+  page: Page
+  watch: ReturnType<typeof watchPage>
+}
+
+let mosquitto: Mosquitto | undefined
+let browser: Browser | undefined
+let aclDir: string | undefined
+const dirs: Record<string, string> = {}
+const users: Record<string, User> = {}
+
+async function startUser(name: string, width = 1100): Promise<User> {
+  dirs[name] ??= tempDataDir(name)
+  const node = await startNode(name, dirs[name]!)
+  const context = await browser!.newContext({ viewport: { width, height: 720 } })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  const watch = watchPage(name, page)
+  await page.goto(node.host.url)
+  const user = { name, node, context, page, watch }
+  users[name] = user
+  return user
+}
+
+const chatStatus = (page: Page) => page.getByTestId('chat-status')
+const headerDot = (page: Page) => page.locator('.chat-header, [data-testid="chat-header"]').getByTestId('presence-dot')
+
+describe('presence, typing and receipts in the browser', () => {
+  beforeAll(async () => {
+    requireRendererBuild()
+    // The broker refuses anything sent to carol's inbox: a publish Parley must show as not sent.
+    aclDir = mkdtempSync(join(tmpdir(), 'parley-acl-'))
+    const acl = join(aclDir, 'acl')
+    writeFileSync(acl, 'topic readwrite #\ntopic deny IMS/carol/Inbox/Msg/#\n')
+    mosquitto = await startMosquitto({ config: [`acl_file ${acl}`] })
+    browser = await launchChromium()
+  })
+
+  afterEach(({ task }) => {
+    if (task.result?.state !== 'fail') return
+    for (const u of Object.values(users)) {
+      console.error([...u.watch.errors, ...u.watch.console].join('\n'))
+      console.error(u.node.log.lines.slice(-60).join('\n'))
+    }
+  })
+
+  afterAll(async () => {
+    for (const u of Object.values(users)) await u.context.close().catch(() => {})
+    await browser?.close().catch(() => {})
+    for (const u of Object.values(users)) await u.node.stop().catch(() => {})
+    await mosquitto?.stop()
+    for (const d of Object.values(dirs)) removeDir(d)
+    if (aclDir) rmSync(aclDir, { recursive: true, force: true })
+  })
+
+  it("alice sees bob online in the list and in the chat header", async () => {
+    const alice = await startUser('alice')
+    const bob = await startUser('bob')
+    await setUpWithUrl(alice.page, 'alice', mosquitto!.url)
+    await setUpWithUrl(bob.page, 'bob', mosquitto!.url)
+    await startConversation(alice.page, 'bob')
+    await eventually(async () => expect(await chatStatus(alice.page).innerText()).toBe('online'))
+    await eventually(async () => expect(await headerDot(alice.page).getAttribute('data-state')).toBe('online'))
+    await eventually(async () =>
+      expect(await conversationWith(alice.page, 'bob').getByTestId('presence-dot').getAttribute('data-state')).toBe('online'),
+    )
+  })
+
+  it('a message goes ✓✓ delivered while bob is elsewhere, then read when he opens it', async () => {
+    const alice = users.alice!.page
+    const bob = users.bob!.page
+    await send(alice, 'Are you there?')
+    await eventually(async () => expect(await statuses(alice)).toEqual(['delivered']), 20_000)
+    const mark = messages(alice, 'out').getByRole('img')
+    expect(await mark.getAttribute('aria-label')).toBe('Delivered')
+    await alice.screenshot({ path: screenshotPath('receipts-delivered.png') })
+
+    await openConversation(bob, 'alice')
+    await eventually(async () => expect(await statuses(alice)).toEqual(['read']), 20_000)
+    expect(await messages(alice, 'out').getByRole('img').getAttribute('aria-label')).toBe('Read')
+  })
+
+  it('alice sees "typing…" while bob types, and it clears when his message arrives', async () => {
+    const alice = users.alice!.page
+    const bob = users.bob!.page
+    const composer = bob.getByTestId('composer')
+    await composer.click()
+    await composer.pressSequentially('Yes, I am', { delay: 30 })
+    await eventually(async () => expect(await chatStatus(alice).innerText()).toBe('typing…'))
+    await eventually(async () =>
+      expect(await conversationWith(alice, 'bob').getByTestId('conversation-last').innerText()).toContain('typing…'),
+    )
+    await alice.screenshot({ path: screenshotPath('typing.png') })
+    await composer.press('Enter')
+    await eventually(async () => expect(await messages(alice, 'in').count()).toBe(1))
+    await eventually(async () => expect(await chatStatus(alice).innerText()).toBe('online'))
+    await alice.screenshot({ path: screenshotPath('receipts-read.png') })
+  })
+
+  it('a message the broker refuses is marked not sent, and can be retried or deleted', async () => {
+    const alice = users.alice!.page
+    await startConversation(alice, 'carol')
+    await send(alice, 'This one the broker refuses')
+    await eventually(async () => expect(await statuses(alice)).toEqual(['failed']), 20_000)
+    const failed = messages(alice, 'out')
+    expect(await failed.getByRole('img').getAttribute('aria-label')).toBe('Not sent')
+    await alice.screenshot({ path: screenshotPath('message-failed.png') })
+
+    // Retry goes to the broker again (and is refused again).
+    const refusals = () => users.alice!.node.log.lines.filter((l) => l.includes('publish failed')).length
+    expect(refusals()).toBe(1)
+    await failed.getByTestId('retry-message').click()
+    await eventually(() => expect(refusals()).toBe(2), 20_000)
+    await eventually(async () => expect(await statuses(alice)).toEqual(['failed']), 20_000)
+
+    // A refused message blocks nothing: bob still gets the next one.
+    await openConversation(alice, 'bob')
+    await send(alice, 'Still here')
+    await eventually(async () => expect((await statuses(alice)).at(-1)).toMatch(/^(delivered|read)$/), 20_000)
+
+    await openConversation(alice, 'carol')
+    await messages(alice, 'out').getByTestId('delete-message').click()
+    await eventually(async () => expect(await messages(alice).count()).toBe(0))
+  })
+
+  it("bob's host stops: alice sees him offline, with when he was last seen", async () => {
+    const alice = users.alice!.page
+    await openConversation(alice, 'bob')
+    await users.bob!.node.stop()
+    await eventually(async () => expect(await chatStatus(alice).innerText()).toMatch(/^last seen /))
+    await eventually(async () => expect(await headerDot(alice).getAttribute('data-state')).toBe('offline'))
+    await alice.screenshot({ path: screenshotPath('presence-offline.png') })
+    expect(users.alice!.watch.errors, 'alice: uncaught page errors').toEqual([])
+  })
+})
