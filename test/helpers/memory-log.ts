@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/main/core/log'
+import type { Logger } from '../../src/main/core/kernel/log'
 
 /** Keeps an engine's log lines in memory, so tests can assert on them and print them on failure. */
 export class MemoryLog implements Logger {

@@ -23,7 +23,9 @@ describe('ParleyCore before set-up', () => {
   it('reports an idle, unconfigured account', async () => {
     const core = await open()
     const state = await core.services.account.getState()
-    expect(state).toMatchObject({ configured: false, user: null, broker: null, clientId: null, problem: null, dataDir: core.dataDir })
+    expect(state).toMatchObject({ configured: false, user: null, broker: null, deviceId: null, problem: null, dataDir: core.dataDir })
+    // The MQTT client id carries a per-installation secret: it is never part of the account state.
+    expect(state).not.toHaveProperty('clientId')
     expect(state.connection).toMatchObject({ state: 'idle', protocolVersion: null })
     expect(await core.services.conversations.list()).toEqual([])
   })

@@ -1,7 +1,7 @@
 import { expect } from 'vitest'
 import Database from 'better-sqlite3'
 import { migrate } from '../../../../src/main/core/store/migrate'
-import { MIGRATIONS } from '../../../../src/main/core/store/migrations'
+import { ALL_MIGRATIONS } from '../../../../src/main/core/features'
 
 /** An in-memory DB migrated to `version` (0 = empty), with the pragmas the app uses. */
 export function dbAt(version: number): Database.Database {
@@ -9,7 +9,7 @@ export function dbAt(version: number): Database.Database {
   db.pragma('foreign_keys = ON')
   migrate(
     db,
-    MIGRATIONS.filter((m) => m.version <= version),
+    ALL_MIGRATIONS.filter((m) => m.version <= version),
   )
   expect(db.pragma('user_version', { simple: true })).toBe(version)
   return db
@@ -19,7 +19,7 @@ export function dbAt(version: number): Database.Database {
 export function applyOnly(db: Database.Database, version: number): void {
   migrate(
     db,
-    MIGRATIONS.filter((m) => m.version <= version),
+    ALL_MIGRATIONS.filter((m) => m.version <= version),
   )
   expect(db.pragma('user_version', { simple: true })).toBe(version)
 }

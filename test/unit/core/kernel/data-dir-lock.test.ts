@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { lockDataDir } from '../../../src/main/core/data-dir-lock'
-import { ParleyError } from '../../../src/shared/rpc'
-import { tmpDirs } from '../../helpers/tmp-dir'
+import { lockDataDir } from '../../../../src/main/core/kernel/data-dir-lock'
+import { ParleyError } from '../../../../src/shared/rpc'
+import { tmpDirs } from '../../../helpers/tmp-dir'
 
 /** A pid above Linux's pid_max (2^22), so no process can have it. */
 const DEAD_PID = 99_999_999

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Settings } from '../../../src/shared/schemas'
-import { loadSettings, saveSettings } from '../../../src/main/core/settings-file'
-import { tmpDirs } from '../../helpers/tmp-dir'
+import type { Settings } from '../../../../src/shared/schemas'
+import { loadSettings, saveSettings } from '../../../../src/main/core/kernel/settings-file'
+import { tmpDirs } from '../../../helpers/tmp-dir'
 
 const GOOD: Settings = {
   version: 1,

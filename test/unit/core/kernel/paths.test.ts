@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { resolveDataDir } from '../../../src/main/core/paths'
+import { resolveDataDir } from '../../../../src/main/core/kernel/paths'
 
 describe('resolveDataDir', () => {
   it('prefers the flag, then PARLEY_DATA_DIR', () => {

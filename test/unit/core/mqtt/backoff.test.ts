@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../../src/main/core/mqtt/backoff'
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../../../src/main/core/mqtt/backoff'
 
 describe('jittered back-off', () => {
   const opts: BackoffOptions = { baseMs: 100, capMs: 5_000, floorMs: 50 }

@@ -3,9 +3,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { MIGRATIONS } from '../../../src/main/core/store/migrations'
-import { openDatabase } from '../../../src/main/core/store/open-database'
-import { tmpDirs } from '../../helpers/tmp-dir'
+import { ALL_MIGRATIONS as MIGRATIONS } from '../../../../src/main/core/features'
+import { openDatabase } from '../../../../src/main/core/store/open-database'
+import { tmpDirs } from '../../../helpers/tmp-dir'
 
 describe('openDatabase', () => {
   const dirs = tmpDirs('parley-db-')
@@ -17,7 +17,7 @@ describe('openDatabase', () => {
 
   it('creates and migrates a new history.db in WAL mode', () => {
     const path = join(dirs.make(), 'history.db')
-    const { db, problem } = openDatabase(path)
+    const { db, problem } = openDatabase(path, MIGRATIONS)
     open.push(db)
     expect(problem).toBeNull()
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version)
@@ -27,10 +27,10 @@ describe('openDatabase', () => {
 
   it('reopens an existing history with its data', () => {
     const path = join(dirs.make(), 'history.db')
-    const first = openDatabase(path).db
+    const first = openDatabase(path, MIGRATIONS).db
     first.prepare(`INSERT INTO counters (name, value) VALUES ('out', 41)`).run()
     first.close()
-    const { db, problem } = openDatabase(path)
+    const { db, problem } = openDatabase(path, MIGRATIONS)
     open.push(db)
     expect(problem).toBeNull()
     expect(db.prepare(`SELECT value FROM counters`).get()).toEqual({ value: 41 })
@@ -41,7 +41,7 @@ describe('openDatabase', () => {
     const path = join(dir, 'history.db')
     const garbage = randomBytes(8192)
     writeFileSync(path, garbage)
-    const { db, problem } = openDatabase(path)
+    const { db, problem } = openDatabase(path, MIGRATIONS)
     open.push(db)
     const aside = readdirSync(dir).filter((f) => /^history\.db\.corrupt-\d+$/.test(f))
     expect(aside).toHaveLength(1)
@@ -57,7 +57,7 @@ describe('openDatabase', () => {
   it('moves aside a database whose header is fine but whose pages are garbage', () => {
     const dir = dirs.make()
     const path = join(dir, 'history.db')
-    const first = openDatabase(path).db
+    const first = openDatabase(path, MIGRATIONS).db
     const insert = first.prepare(`INSERT INTO counters (name, value) VALUES (?, ?)`)
     for (let i = 0; i < 2000; i++) insert.run(`counter-${i}-${'x'.repeat(40)}`, i)
     first.pragma('wal_checkpoint(TRUNCATE)')
@@ -68,7 +68,7 @@ describe('openDatabase', () => {
     // Keep page 1 (header + schema), scribble over everything after it.
     randomBytes(bytes.length - 4096).copy(bytes, 4096)
     writeFileSync(path, bytes)
-    const { db, problem } = openDatabase(path)
+    const { db, problem } = openDatabase(path, MIGRATIONS)
     open.push(db)
     expect(problem).toMatch(/could not be read/)
     expect(readdirSync(dir).filter((f) => f.startsWith('history.db.corrupt-'))).toHaveLength(1)
@@ -80,7 +80,7 @@ describe('openDatabase', () => {
     const newer = new Database(path)
     newer.pragma('user_version = 99')
     newer.close()
-    expect(() => openDatabase(path)).toThrow(/newer Parley/)
+    expect(() => openDatabase(path, MIGRATIONS)).toThrow(/newer Parley/)
     expect(readdirSync(join(path, '..')).filter((f) => f.includes('corrupt'))).toEqual([])
   })
 })

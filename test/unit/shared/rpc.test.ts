@@ -24,6 +24,21 @@ function fakeServices() {
     messages: {
       page: record('messages.page', { messages: [], hasMore: false }) as never,
       send: record('messages.send', { id: 'x' }) as never,
+      retry: record('messages.retry', { id: 'x' }) as never,
+      remove: record('messages.remove', undefined) as never,
+    },
+    presence: {
+      get: record('presence.get', { user: 'bob', state: 'offline', lastSeen: null }) as never,
+      mine: record('presence.mine') as never,
+      setMode: record('presence.setMode') as never,
+      reportIdle: record('presence.reportIdle', undefined) as never,
+    },
+    typing: {
+      typing: record('typing.typing', undefined) as never,
+    },
+    receipts: {
+      settings: record('receipts.settings', { sendReadReceipts: true }) as never,
+      setSendReadReceipts: record('receipts.setSendReadReceipts') as never,
     },
   }
   return { services, calls }
@@ -106,7 +121,7 @@ describe('dispatchCall', () => {
     expect(calls).toEqual([])
   })
 
-  it('maps what a service throws: ParleyError keeps its code, other errors become failed', async () => {
+  it('maps what a service throws: ParleyError keeps its code, anything else becomes internal with an incident code', async () => {
     const { services } = fakeServices()
     services.conversations.list = async () => {
       throw new ParleyError('Set up first.', 'not-configured')
@@ -118,11 +133,13 @@ describe('dispatchCall', () => {
       throw 'a string'
     }
     expect(await dispatchCall(services, call('conversations', 'list'))).toEqual({ ok: false, error: { code: 'not-configured', message: 'Set up first.' } })
-    expect(await dispatchCall(services, call('messages', 'send', [{ conversationId: 'dm:bob', text: 'hi' }]))).toEqual({
-      ok: false,
-      error: { code: 'failed', message: 'disk full' },
-    })
-    expect(await dispatchCall(services, call('account', 'getState'))).toEqual({ ok: false, error: { code: 'failed', message: 'a string' } })
+    const internal = { ok: false, error: { code: 'internal', message: expect.stringMatching(/^Something went wrong \(code [0-9A-F]{8}\)\. The details are in Parley's log\.$/) } }
+    const sent = await dispatchCall(services, call('messages', 'send', [{ conversationId: 'dm:bob', text: 'hi' }]))
+    expect(sent).toEqual(internal)
+    expect(JSON.stringify(sent)).not.toContain('disk full')
+    const got = await dispatchCall(services, call('account', 'getState'))
+    expect(got).toEqual(internal)
+    expect(JSON.stringify(got)).not.toContain('a string')
   })
 
   it('calls the method with the service as `this`', async () => {

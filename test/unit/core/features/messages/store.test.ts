@@ -1,0 +1,272 @@
+import type Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ConversationStore } from '../../../../../src/main/core/features/conversations/store'
+import type { MessageStore, NewMessage } from '../../../../../src/main/core/features/messages/store'
+import { msg, openStores, T } from '../stores'
+
+describe('MessageStore', () => {
+  let db: Database.Database
+  let store: MessageStore
+  let conversations: ConversationStore
+
+  beforeEach(() => {
+    ;({ db, messages: store, conversations } = openStores())
+  })
+  afterEach(() => db.close())
+
+  const out = (over: Partial<NewMessage> & { peer?: string } = {}) => msg({ peer: 'bob', sender: 'me', direction: 'out', status: 'pending', ...over })
+
+  describe('insert', () => {
+    it('stores a message and creates its conversation', () => {
+      const m = msg({ text: 'hello' })
+      expect(store.insert(m)).toBe(true)
+      expect(store.get(m.id)).toEqual({
+        id: m.id,
+        conversationId: 'dm:alice',
+        sender: 'alice',
+        direction: 'in',
+        ts: m.ts,
+        text: 'hello',
+        status: 'received',
+        error: null,
+      })
+      expect(conversations.get('dm:alice')).toMatchObject({ id: 'dm:alice', kind: 'dm', peer: 'alice', title: 'alice', unread: 1 })
+    })
+
+    it('a duplicate message id is ignored: nothing changes, not even the unread count', () => {
+      const m = msg({ text: 'first' })
+      expect(store.insert(m)).toBe(true)
+      expect(store.insert({ ...m, text: 'second' })).toBe(false)
+      expect(store.insertMany([m, m])).toEqual([])
+      expect(store.get(m.id)?.text).toBe('first')
+      expect(conversations.get('dm:alice')?.unread).toBe(1)
+      expect(store.page('dm:alice', null, 50).messages).toHaveLength(1)
+    })
+
+    it('a duplicate id from another sender stores nothing and leaves no empty conversation behind', () => {
+      const m = msg({ text: 'from alice' })
+      store.insert(m)
+      const before = conversations.get('dm:alice')
+      expect(store.insertMany([{ ...m, conversationId: 'dm:mallory', sender: 'mallory', text: 'hijack' }])).toEqual([])
+      expect(conversations.get('dm:mallory')).toBeNull()
+      expect(conversations.list().map((c) => c.id)).toEqual(['dm:alice'])
+      expect(store.get(m.id)).toMatchObject({ conversationId: 'dm:alice', sender: 'alice', text: 'from alice' })
+      expect(conversations.get('dm:alice')).toEqual(before)
+      // In a batch with a genuine message from mallory, the conversation is kept.
+      const real = msg({ peer: 'mallory' })
+      expect(store.insertMany([{ ...m, conversationId: 'dm:mallory', sender: 'mallory' }, real]).map((x) => x.id)).toEqual([real.id])
+      expect(conversations.get('dm:mallory')).toMatchObject({ unread: 1, lastMessage: { id: real.id } })
+    })
+
+    it('a duplicate id does not remove a conversation that already existed', () => {
+      const m = msg()
+      store.insert(m)
+      conversations.ensure('dm:carol')
+      expect(store.insert({ ...m, conversationId: 'dm:carol', sender: 'carol' })).toBe(false)
+      expect(conversations.get('dm:carol')).toMatchObject({ id: 'dm:carol', lastMessage: null })
+    })
+
+    it('insertMany returns only the new messages of a batch, in order', () => {
+      const a = msg()
+      store.insert(a)
+      const b = msg()
+      const c = msg({ peer: 'bob' })
+      const inserted = store.insertMany([a, b, c, b])
+      expect(inserted.map((m) => m.id)).toEqual([b.id, c.id])
+      expect(conversations.get('dm:alice')?.unread).toBe(2)
+      expect(conversations.get('dm:bob')?.unread).toBe(1)
+    })
+
+    it('get of an unknown id is null', () => {
+      expect(store.get('nope')).toBeNull()
+      expect(conversations.get('dm:nobody')).toBeNull()
+    })
+
+    it('refuses a conversation id that is not one', () => {
+      expect(() => store.insert(msg({ conversationId: 'alice' }))).toThrow(/not a conversation id/)
+      expect(conversations.list()).toEqual([])
+    })
+  })
+
+  describe('paging', () => {
+    let all: NewMessage[]
+    beforeEach(() => {
+      all = Array.from({ length: 7 }, () => msg())
+      // Inserted out of order: the page order comes from (ts, id), not insertion.
+      store.insertMany([...all].reverse())
+      store.insert(msg({ peer: 'bob' }))
+    })
+
+    it('returns the latest `limit` messages, oldest first, with hasMore', () => {
+      const p = store.page('dm:alice', null, 3)
+      expect(p.messages.map((m) => m.id)).toEqual(all.slice(4).map((m) => m.id))
+      expect(p.hasMore).toBe(true)
+    })
+
+    it('pages back with the oldest message as the `before` cursor until hasMore is false', () => {
+      const seen: string[] = []
+      let before: { ts: number; id: string } | null = null
+      let pages = 0
+      for (;;) {
+        const p = store.page('dm:alice', before, 3)
+        pages++
+        seen.unshift(...p.messages.map((m) => m.id))
+        if (!p.hasMore) break
+        const first = p.messages[0]!
+        before = { ts: first.ts, id: first.id }
+      }
+      expect(pages).toBe(3)
+      expect(seen).toEqual(all.map((m) => m.id))
+    })
+
+    it('a page exactly as big as what is left has hasMore false', () => {
+      expect(store.page('dm:alice', null, 7)).toMatchObject({ hasMore: false })
+      expect(store.page('dm:alice', null, 7).messages).toHaveLength(7)
+      expect(store.page('dm:alice', null, 6).hasMore).toBe(true)
+    })
+
+    it('breaks timestamp ties by id, so equal timestamps are not skipped or repeated', () => {
+      const ts = T + 10_000
+      const same = [msg({ peer: 'carol', ts }), msg({ peer: 'carol', ts }), msg({ peer: 'carol', ts })]
+      store.insertMany(same)
+      const p1 = store.page('dm:carol', null, 2)
+      expect(p1.messages.map((m) => m.id)).toEqual([same[1]!.id, same[2]!.id])
+      const p2 = store.page('dm:carol', { ts, id: same[1]!.id }, 2)
+      expect(p2).toEqual({ messages: [store.get(same[0]!.id)], hasMore: false })
+    })
+
+    it('an unknown conversation is an empty page', () => {
+      expect(store.page('dm:nobody', null, 10)).toEqual({ messages: [], hasMore: false })
+    })
+  })
+
+  describe('outgoing status', () => {
+    it('pendingWithoutOutbox lists pending messages in the order written, skipping those already in the outbox', () => {
+      const out1 = out({ text: 'one' })
+      const sent = out({ status: 'sent' })
+      const out2 = out({ peer: 'carol', text: 'two', seq: null, senderDevice: null })
+      const incoming = msg()
+      const out3 = out({ text: 'three', ts: 1 })
+      for (const m of [out1, sent, out2, incoming, out3]) store.insert(m)
+      const box = store.pendingWithoutOutbox()
+      expect(box.map((o) => o.id)).toEqual([out1.id, out2.id, out3.id])
+      expect(box[0]).toMatchObject({ id: out1.id, conversation_id: 'dm:bob', sender_device: 'dev-a', ts: out1.ts, seq: out1.seq, text: 'one' })
+      expect(box[1]).toMatchObject({ conversation_id: 'dm:carol', sender_device: null, seq: null, text: 'two' })
+      db.prepare(`INSERT INTO outbox (owner, ref, topic, payload, state, created_at) VALUES ('messages', ?, 't', x'00', 'queued', 1)`).run(out2.id)
+      db.prepare(`INSERT INTO outbox (owner, ref, topic, payload, state, created_at) VALUES ('receipts', ?, 't', x'00', 'queued', 1)`).run(out3.id)
+      expect(store.pendingWithoutOutbox().map((o) => o.id)).toEqual([out1.id, out3.id])
+    })
+
+    it('markSent moves a pending message to sent, once', () => {
+      const m = out()
+      store.insert(m)
+      expect(store.markSent(m.id)).toMatchObject({ id: m.id, status: 'sent', error: null })
+      expect(store.get(m.id)?.status).toBe('sent')
+      expect(store.pendingWithoutOutbox()).toEqual([])
+      expect(store.markSent(m.id)).toBeNull()
+      expect(store.markSent('unknown')).toBeNull()
+    })
+
+    it('markSent does not touch a received message', () => {
+      const m = msg()
+      store.insert(m)
+      expect(store.markSent(m.id)).toBeNull()
+      expect(store.get(m.id)?.status).toBe('received')
+    })
+
+    it('markFailed keeps the reason; markRetry puts it back to pending and clears it; neither touches other states', () => {
+      const m = out()
+      store.insert(m)
+      expect(store.markFailed(m.id, 'The broker refused the topic name.')).toMatchObject({ status: 'failed', error: 'The broker refused the topic name.' })
+      expect(store.get(m.id)).toMatchObject({ status: 'failed', error: 'The broker refused the topic name.' })
+      expect(store.markFailed(m.id, 'again')).toBeNull() // only a pending message can fail
+      expect(store.get(m.id)?.error).toBe('The broker refused the topic name.')
+      expect(store.markRetry(m.id)).toMatchObject({ status: 'pending', error: null })
+      expect(store.markRetry(m.id)).toBeNull() // only a failed one is retried
+      expect(store.markSent(m.id)?.status).toBe('sent')
+      expect(store.markFailed(m.id, 'late')).toBeNull()
+      expect(store.markRetry(m.id)).toBeNull()
+      const incoming = msg()
+      store.insert(incoming)
+      expect(store.markFailed(incoming.id, 'x')).toBeNull()
+      expect(store.markRetry('unknown')).toBeNull()
+    })
+  })
+
+  describe('advance (receipts)', () => {
+    it('moves sent → delivered → read, and never back', () => {
+      const m = out({ status: 'sent' })
+      store.insert(m)
+      expect(store.advance('dm:bob', [m.id], 'delivered').map((x) => [x.id, x.status])).toEqual([[m.id, 'delivered']])
+      expect(store.advance('dm:bob', [m.id], 'delivered')).toEqual([])
+      expect(store.advance('dm:bob', [m.id], 'read').map((x) => x.status)).toEqual(['read'])
+      expect(store.advance('dm:bob', [m.id], 'delivered')).toEqual([]) // a late "delivered" does not undo "read"
+      expect(store.advance('dm:bob', [m.id], 'read')).toEqual([])
+      expect(store.get(m.id)?.status).toBe('read')
+    })
+
+    it('a receipt may skip ahead: pending or failed straight to read (the ack was lost), clearing the error', () => {
+      const p = out()
+      const f = out()
+      store.insertMany([p, f])
+      store.markFailed(f.id, 'refused')
+      expect(store.advance('dm:bob', [p.id, f.id], 'read').map((x) => [x.status, x.error])).toEqual([
+        ['read', null],
+        ['read', null],
+      ])
+    })
+
+    it("only moves my messages in the receipt sender's conversation", () => {
+      const toBob = out({ status: 'sent' })
+      const toCarol = out({ peer: 'carol', status: 'sent' })
+      const fromBob = msg({ peer: 'bob' })
+      store.insertMany([toBob, toCarol, fromBob])
+      // carol cannot mark what I sent bob, and nobody can mark incoming messages.
+      expect(store.advance('dm:carol', [toBob.id, fromBob.id], 'read')).toEqual([])
+      expect(store.advance('dm:bob', [toCarol.id, fromBob.id, 'unknown'], 'read')).toEqual([])
+      expect(store.get(toBob.id)?.status).toBe('sent')
+      expect(store.get(toCarol.id)?.status).toBe('sent')
+      expect(store.get(fromBob.id)?.status).toBe('received')
+      expect(store.advance('dm:bob', [toBob.id, toCarol.id], 'delivered').map((x) => x.id)).toEqual([toBob.id])
+    })
+  })
+
+  describe('seen, remove, counters and transactions', () => {
+    it('markSeen returns the unseen incoming ids of one conversation, once', () => {
+      const a = msg()
+      const b = msg()
+      const other = msg({ peer: 'bob' })
+      store.insertMany([b, a, other, out({ peer: 'alice', status: 'sent' })])
+      expect(store.markSeen('dm:alice')).toEqual([a.id, b.id])
+      expect(store.get(a.id)?.status).toBe('seen')
+      expect(store.markSeen('dm:alice')).toEqual([])
+      expect(store.get(other.id)?.status).toBe('received')
+    })
+
+    it('remove deletes one message and returns its conversation', () => {
+      const m = msg()
+      store.insert(m)
+      expect(store.remove(m.id)).toBe('dm:alice')
+      expect(store.get(m.id)).toBeNull()
+      expect(store.remove(m.id)).toBeNull()
+    })
+
+    it('nextSequence counts up per name', () => {
+      expect(store.nextSequence('out')).toBe(1)
+      expect(store.nextSequence('out')).toBe(2)
+      expect(store.nextSequence('other')).toBe(1)
+    })
+
+    it('a throwing transaction leaves nothing behind', () => {
+      expect(() =>
+        store.transaction(() => {
+          store.nextSequence('out')
+          store.insert(msg())
+          throw new Error('boom')
+        }),
+      ).toThrow('boom')
+      expect(conversations.list()).toEqual([])
+      expect(store.nextSequence('out')).toBe(1)
+    })
+  })
+})
