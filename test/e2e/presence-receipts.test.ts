@@ -7,9 +7,6 @@
  *
  * The tests in this file run in order and share state.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -36,7 +33,6 @@ interface User {
 
 let mosquitto: Mosquitto | undefined
 let browser: Browser | undefined
-let aclDir: string | undefined
 const dirs: Record<string, string> = {}
 const users: Record<string, User> = {}
 
@@ -60,10 +56,7 @@ describe('presence, typing and receipts in the browser', () => {
   beforeAll(async () => {
     requireRendererBuild()
     // The broker refuses anything sent to carol's inbox: a publish Parley must show as not sent.
-    aclDir = mkdtempSync(join(tmpdir(), 'parley-acl-'))
-    const acl = join(aclDir, 'acl')
-    writeFileSync(acl, 'topic readwrite #\ntopic deny IMS/carol/Inbox/Msg/#\n')
-    mosquitto = await startMosquitto({ config: [`acl_file ${acl}`] })
+    mosquitto = await startMosquitto({ acl: ['topic readwrite #', 'topic deny IMS/carol/Inbox/Msg/#'] })
     browser = await launchChromium()
   })
 
@@ -81,7 +74,6 @@ describe('presence, typing and receipts in the browser', () => {
     for (const u of Object.values(users)) await u.node.stop().catch(() => {})
     await mosquitto?.stop()
     for (const d of Object.values(dirs)) removeDir(d)
-    if (aclDir) rmSync(aclDir, { recursive: true, force: true })
   })
 
   it("alice sees bob online in the list and in the chat header", async () => {

@@ -56,6 +56,11 @@ export interface Mosquitto {
 export interface MosquittoOptions {
   /** Extra lines for mosquitto.conf. */
   config?: string[]
+  /**
+   * Lines of an ACL file (`acl_file`). With `allow_anonymous true`, `topic` lines
+   * before any `user` line apply to anonymous clients; `pattern` lines to everyone.
+   */
+  acl?: string[]
 }
 
 export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosquitto> {
@@ -63,6 +68,8 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   const dir = mkdtempSync(join(tmpdir(), 'parley-mosq-'))
   const port = await freePort()
   const conf = join(dir, 'mosquitto.conf')
+  const acl = join(dir, 'acl')
+  if (opts.acl) writeFileSync(acl, opts.acl.join('\n') + '\n')
   writeFileSync(
     conf,
     [
@@ -73,6 +80,10 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
       'max_queued_messages 100000',
       'set_tcp_nodelay true',
       'log_dest none',
+      // Started as root, Mosquitto drops to the `mosquitto` user and then cannot read the
+      // private temp dir (ACL file, persistence): keep it as the user who runs the tests.
+      ...(process.getuid?.() === 0 ? ['user root'] : []),
+      ...(opts.acl ? [`acl_file ${acl}`] : []),
       ...(opts.config ?? []),
     ].join('\n') + '\n',
   )
