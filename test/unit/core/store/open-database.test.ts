@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ALL_MIGRATIONS as MIGRATIONS } from '../../../../src/main/core/features'
+import { migrate } from '../../../../src/main/core/store/migrate'
 import { openDatabase } from '../../../../src/main/core/store/open-database'
 import { tmpDirs } from '../../../helpers/tmp-dir'
 
@@ -82,5 +83,57 @@ describe('openDatabase', () => {
     newer.close()
     expect(() => openDatabase(path, MIGRATIONS)).toThrow(/newer Parley/)
     expect(readdirSync(join(path, '..')).filter((f) => f.includes('corrupt'))).toEqual([])
+  })
+
+  describe('file permissions (umask 022)', () => {
+    let umask: number
+    beforeEach(() => {
+      umask = process.umask(0o022)
+    })
+    afterEach(() => {
+      process.umask(umask)
+    })
+    const mode = (p: string) => statSync(p).mode & 0o777
+
+    it('history.db, and its -wal after a write, are 0600', () => {
+      const path = join(dirs.make(), 'history.db')
+      const { db } = openDatabase(path, MIGRATIONS)
+      open.push(db)
+      expect(mode(path)).toBe(0o600)
+      db.prepare(`INSERT INTO counters (name, value) VALUES ('out', 1)`).run()
+      expect(existsSync(`${path}-wal`)).toBe(true)
+      expect(mode(`${path}-wal`)).toBe(0o600)
+      if (existsSync(`${path}-shm`)) expect(mode(`${path}-shm`)).toBe(0o600)
+    })
+
+    it('an existing world-readable history.db is made 0600 when opened', () => {
+      const path = join(dirs.make(), 'history.db')
+      openDatabase(path, MIGRATIONS).db.close()
+      chmodSync(path, 0o644)
+      const { db } = openDatabase(path, MIGRATIONS)
+      open.push(db)
+      expect(mode(path)).toBe(0o600)
+    })
+  })
+
+  // What an existing user has on disk: a history from the release before the kernel
+  // (schema 2), with messages in it. Opening it must bring it to the newest schema.
+  it('upgrades a schema-2 history with messages, keeping them', () => {
+    const path = join(dirs.make(), 'history.db')
+    const old = new Database(path)
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 2))
+    old.prepare(`INSERT INTO conversations (id, kind, peer, title, unread, updated_at, created_at) VALUES ('dm:bob', 'dm', 'bob', 'bob', 1, 2, 1)`).run()
+    old.prepare(
+      `INSERT INTO messages (id, conversation_id, sender, direction, ts, text, status, received_at) VALUES ('m1', 'dm:bob', 'bob', 'in', 2, 'hi', 'received', 2)`,
+    ).run()
+    old.close()
+    const { db, problem } = openDatabase(path, MIGRATIONS)
+    open.push(db)
+    expect(problem).toBeNull()
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version)
+    expect(db.prepare(`SELECT id, conversation_id, text, status, error FROM messages`).all()).toEqual([
+      { id: 'm1', conversation_id: 'dm:bob', text: 'hi', status: 'received', error: null },
+    ])
+    expect(db.pragma('foreign_key_check')).toEqual([])
   })
 })
