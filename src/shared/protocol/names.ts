@@ -30,6 +30,8 @@ export const NameSchema = z
   .refine((s) => !INVISIBLE.test(s), {
     error: 'A name cannot contain control or invisible characters (such as direction marks or zero-width spaces).',
   })
+  // A lone surrogate is not a character: UTF-8 cannot carry it (MQTT forbids it in topics) and it would become U+FFFD.
+  .refine((s) => !/\p{Cs}/u.test(s), { error: 'A name cannot contain broken characters (unpaired UTF-16 surrogates).' })
   .refine((s) => s.normalize('NFC') === s, {
     error: 'A name must be in composed Unicode form (NFC): type accented letters as single characters.',
   })

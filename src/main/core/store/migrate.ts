@@ -31,12 +31,22 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
   if (current > newest) {
     throw new Error(`history.db was written by a newer Parley (schema ${current}, this one knows ${newest}). Update Parley.`)
   }
-  for (const m of migrations) {
-    if (m.version <= current) continue
-    db.transaction(() => {
-      m.up(db)
-      db.pragma(`user_version = ${m.version}`)
-    })()
+  // SQLite's way to rebuild a table that others refer to: foreign keys off around the
+  // transaction (the pragma is a no-op inside one), and checked before each commit.
+  const enforced = db.pragma('foreign_keys', { simple: true }) === 1
+  if (enforced) db.pragma('foreign_keys = OFF')
+  try {
+    for (const m of migrations) {
+      if (m.version <= current) continue
+      db.transaction(() => {
+        m.up(db)
+        const broken = db.pragma('foreign_key_check') as unknown[]
+        if (broken.length) throw new Error(`migration ${m.version} (${m.name}) would leave ${broken.length} broken reference(s)`)
+        db.pragma(`user_version = ${m.version}`)
+      })()
+    }
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON')
   }
   return db.pragma('user_version', { simple: true }) as number
 }

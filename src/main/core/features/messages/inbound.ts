@@ -86,11 +86,13 @@ function idsToAcknowledge(
   stored: ReceivedBatch['stored'],
   plain: ReadonlySet<string>,
 ): Map<string, string[]> {
-  const fresh = new Set(stored.map((m) => m.id))
+  // id → the conversation it was stored in: someone reusing another's id in the same batch is not acknowledged.
+  const fresh = new Map(stored.map((m) => [m.id, m.conversationId]))
   const bySender = new Map<string, string[]>()
   for (const r of rows) {
     if (plain.has(r.id)) continue // plain text from a non-Parley client: the id is ours, not the sender's
-    if (!fresh.has(r.id) && store.get(r.id)?.conversationId !== r.conversationId) continue
+    const storedIn = fresh.get(r.id) ?? store.get(r.id)?.conversationId
+    if (storedIn !== r.conversationId) continue
     const list = bySender.get(r.sender)
     if (list) list.push(r.id)
     else bySender.set(r.sender, [r.id])

@@ -3,14 +3,13 @@ import type { Migration } from '../../../store/migrations/types'
 /**
  * Conversations of every kind: 'dm' (1:1), 'group', 'room' (an open topic) and
  * 'system' (regional broadcasts). SQLite cannot change a CHECK in place, so the
- * table is rebuilt; messages refer to it, so their foreign keys are checked at
- * commit instead of during the swap.
+ * table is rebuilt; messages refer to it, so migrate() runs this with foreign keys
+ * off and checks them all before the commit.
  */
 export const migration0004: Migration = {
   version: 4,
   name: 'conversation kinds',
   up(db) {
-    db.pragma('defer_foreign_keys = ON')
     db.exec(`
       CREATE TABLE conversations_new (
         id          TEXT PRIMARY KEY,
