@@ -1,10 +1,10 @@
 import type { IPublishPacket } from 'mqtt'
 import { dmConversationId } from '../../../../shared/protocol/conversation-id'
-import { parseInboxTopic } from '../../../../shared/protocol/topics'
 import type { Account } from '../../kernel/feature'
 import type { Logger } from '../../kernel/log'
 import type { AfterCommit } from '../../mqtt/router'
 import type { Codec } from '../../protocol/codec'
+import { decodeInbox } from '../../protocol/inbox'
 import type { ReceivedBatch } from './api'
 import type { MessageStore, NewMessage } from './store'
 
@@ -28,29 +28,11 @@ export interface InboundContext {
  * them forever; a failed insert throws, which withholds the whole batch's acks.
  */
 export function handleDirect(ctx: InboundContext, packets: readonly IPublishPacket[]): AfterCommit {
-  const { account, log } = ctx
   const rows: NewMessage[] = []
   const plain = new Set<string>()
   const now = Date.now()
-  for (const packet of packets) {
-    const t = parseInboxTopic(account.root, packet.topic)
-    if (!t || t.to !== account.user) {
-      log.warn('dropped an incoming message', { topic: packet.topic, reason: 'not my inbox' })
-      continue
-    }
-    if (t.from === account.user) {
-      // Nobody but another device of mine could send this, and linked devices mirror
-      // through their own path: here it would be someone posing as me.
-      log.warn('dropped an incoming message', { topic: packet.topic, reason: 'a message from myself on my own inbox' })
-      continue
-    }
-    const decoded = ctx.codec.decode(packet.topic, packet.payload as Uint8Array, 'text', t.from, true)
-    if (!decoded.ok) {
-      log.warn('dropped an incoming message', { topic: packet.topic, reason: decoded.reason })
-      continue
-    }
-    const e = decoded.envelope
-    if (decoded.plain) plain.add(e.id)
+  for (const { envelope: e, plain: isPlain } of decodeInbox(ctx, packets, 'text', 'an incoming message', true)) {
+    if (isPlain) plain.add(e.id)
     rows.push({
       id: e.id,
       conversationId: dmConversationId(e.from),

@@ -4,9 +4,10 @@ import type { ChatMessage, ReceiptSettings } from '../../../../shared/contract'
 import { parseConversationId } from '../../../../shared/protocol/conversation-id'
 import { MAX_RECEIPT_IDS } from '../../../../shared/protocol/envelope'
 import { NameSchema } from '../../../../shared/protocol/names'
-import { inboxFilter, inboxTopic, parseInboxTopic } from '../../../../shared/protocol/topics'
+import { inboxFilter, inboxTopic } from '../../../../shared/protocol/topics'
 import { defineFeature, type Account } from '../../kernel/feature'
 import { envelope, newMessageId } from '../../protocol/codec'
+import { decodeInbox } from '../../protocol/inbox'
 import type { ConversationsApi } from '../conversations'
 import type { MessagesApi } from '../messages/api'
 import type { PresenceApi } from '../presence'
@@ -74,15 +75,8 @@ export const receiptsFeature = defineFeature({
 
     const handle = (account: Account, packets: readonly IPublishPacket[]): (() => void) | void => {
       const changed: ChatMessage[] = []
-      for (const p of packets) {
-        const t = parseInboxTopic(account.root, p.topic)
-        if (!t || t.to !== account.user || t.from === account.user) continue
-        const decoded = ctx.codec.decode(p.topic, p.payload as Uint8Array, 'receipt', t.from)
-        if (!decoded.ok) {
-          ctx.log.warn('dropped a receipt', { topic: p.topic, reason: decoded.reason })
-          continue
-        }
-        changed.push(...messages.advance(t.from, decoded.envelope.body.ids, decoded.envelope.body.kind))
+      for (const { from, envelope: e } of decodeInbox({ codec: ctx.codec, log: ctx.log, account }, packets, 'receipt', 'a receipt')) {
+        changed.push(...messages.advance(from, e.body.ids, e.body.kind))
       }
       if (changed.length) return () => messages.announce(changed)
     }

@@ -1,9 +1,10 @@
 import type { IPublishPacket } from 'mqtt'
 import { ConversationIdSchema, dmConversationId, parseConversationId } from '../../../../shared/protocol/conversation-id'
 import { NameSchema } from '../../../../shared/protocol/names'
-import { inboxFilter, inboxTopic, parseInboxTopic } from '../../../../shared/protocol/topics'
+import { inboxFilter, inboxTopic } from '../../../../shared/protocol/topics'
 import { defineFeature, type Account } from '../../kernel/feature'
 import { envelope } from '../../protocol/codec'
+import { decodeInbox } from '../../protocol/inbox'
 
 /** At most one typing notice per conversation this often while the person types. */
 export const TYPING_THROTTLE_MS = 3000
@@ -33,17 +34,10 @@ export const typingFeature = defineFeature({
     }
 
     const handle = (account: Account, packets: readonly IPublishPacket[]): (() => void) | void => {
-      const started: { conversationId: string; user: string }[] = []
-      for (const p of packets) {
-        const t = parseInboxTopic(account.root, p.topic)
-        if (!t || t.to !== account.user || t.from === account.user) continue
-        const decoded = ctx.codec.decode(p.topic, p.payload as Uint8Array, 'typing', t.from)
-        if (!decoded.ok) {
-          ctx.log.debug('dropped a typing notice', { topic: p.topic, reason: decoded.reason })
-          continue
-        }
-        started.push({ conversationId: dmConversationId(t.from), user: t.from })
-      }
+      const started = decodeInbox({ codec: ctx.codec, log: ctx.log, account }, packets, 'typing', 'a typing notice').map((i) => ({
+        conversationId: dmConversationId(i.from),
+        user: i.from,
+      }))
       if (!started.length) return
       return () => {
         for (const { conversationId, user } of started) {
