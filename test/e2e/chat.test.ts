@@ -7,7 +7,7 @@
  * The tests in this file run in order and share state (one conversation).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
 import {
   eventually,
@@ -17,10 +17,9 @@ import {
   screenshotPath,
   startNode,
   tempDataDir,
-  watchPage,
   type ParleyNode,
 } from '../helpers/e2e'
-import { conversationWith, messages, openConversation, send, setUpWithUrl, shownTexts, startConversation, statuses, waitConnected } from '../helpers/ui'
+import { conversationWith, messages, openConversation, openUser, printUsers, send, setUpWithUrl, shownTexts, startConversation, statuses, type UiUser, waitConnected } from '../helpers/ui'
 
 const HELLO = 'Hello Bob, this is Alice.'
 const MULTI_LINE_1 = 'Two lines, the second one hostile:'
@@ -29,13 +28,7 @@ const MULTI = `${MULTI_LINE_1}\n${MULTI_LINE_2}`
 const REPLY = 'Hi Alice! Got both — nothing popped up.'
 const WHILE_AWAY = 'Sent while you were offline.'
 
-interface User {
-  name: string
-  node: ParleyNode
-  context: BrowserContext
-  page: Page
-  watch: ReturnType<typeof watchPage>
-}
+type User = UiUser
 
 let mosquitto: Mosquitto | undefined
 let browser: Browser | undefined
@@ -45,14 +38,8 @@ const nodes = new Set<ParleyNode>()
 
 async function startUser(name: string): Promise<User> {
   dirs[name] ??= tempDataDir(name)
-  const node = await startNode(name, dirs[name])
-  nodes.add(node)
-  const context = await browser!.newContext({ viewport: { width: 1100, height: 720 } })
-  const page = await context.newPage()
-  page.setDefaultTimeout(15_000)
-  const watch = watchPage(name, page)
-  await page.goto(node.host.url)
-  const user = { name, node, context, page, watch }
+  const user = await openUser(browser!, name, dirs[name])
+  nodes.add(user.node)
   users[name] = user
   return user
 }
@@ -79,11 +66,7 @@ describe('two people chat in the browser over Mosquitto', () => {
   })
 
   afterEach(({ task }) => {
-    if (task.result?.state !== 'fail') return
-    for (const u of Object.values(users)) {
-      console.error([...u.watch.errors, ...u.watch.console, ...u.watch.dialogs].join('\n'))
-      console.error(u.node.log.lines.slice(-60).join('\n'))
-    }
+    if (task.result?.state === 'fail') printUsers(Object.values(users))
   })
 
   afterAll(async () => {

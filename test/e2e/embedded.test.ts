@@ -4,7 +4,7 @@
  * message in the browser. No Mosquitto involved.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import type { ParleyApi } from '../../src/shared/contract'
 import { freePort } from '../helpers/mosquitto'
 import {
@@ -13,36 +13,21 @@ import {
   removeDir,
   requireRendererBuild,
   screenshotPath,
-  startNode,
   tempDataDir,
-  watchPage,
-  type ParleyNode,
 } from '../helpers/e2e'
+import { openUser, type UiUser } from '../helpers/ui'
 
 type ParleyWindow = { parley: ParleyApi }
 
-interface User {
-  name: string
-  node: ParleyNode
-  context: BrowserContext
-  page: Page
-  watch: ReturnType<typeof watchPage>
-  dir: string
-}
+type User = UiUser & { dir: string }
 
 let browser: Browser | undefined
 const users: User[] = []
 
 async function startUser(name: string): Promise<User> {
   const dir = tempDataDir(name)
-  const node = await startNode(name, dir)
-  const context = await browser!.newContext({ viewport: { width: 1100, height: 720 } })
-  const page = await context.newPage()
-  page.setDefaultTimeout(15_000)
-  const watch = watchPage(name, page)
-  const u = { name, node, context, page, watch, dir }
+  const u = { ...(await openUser(browser!, name, dir)), dir }
   users.push(u)
-  await page.goto(node.host.url)
   return u
 }
 

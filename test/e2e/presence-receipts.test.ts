@@ -7,7 +7,7 @@
  *
  * The tests in this file run in order and share state.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   eventually,
@@ -15,36 +15,21 @@ import {
   removeDir,
   requireRendererBuild,
   screenshotPath,
-  startNode,
   tempDataDir,
-  watchPage,
-  type ParleyNode,
 } from '../helpers/e2e'
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { conversationWith, messages, openConversation, send, setUpWithUrl, startConversation, statuses } from '../helpers/ui'
+import { conversationWith, messages, openConversation, openUser, printUsers, send, setUpWithUrl, startConversation, statuses, type UiUser } from '../helpers/ui'
 
-interface User {
-  name: string
-  node: ParleyNode
-  context: BrowserContext
-  page: Page
-  watch: ReturnType<typeof watchPage>
-}
+type User = UiUser
 
 let mosquitto: Mosquitto | undefined
 let browser: Browser | undefined
 const dirs: Record<string, string> = {}
 const users: Record<string, User> = {}
 
-async function startUser(name: string, width = 1100): Promise<User> {
+async function startUser(name: string): Promise<User> {
   dirs[name] ??= tempDataDir(name)
-  const node = await startNode(name, dirs[name]!)
-  const context = await browser!.newContext({ viewport: { width, height: 720 } })
-  const page = await context.newPage()
-  page.setDefaultTimeout(15_000)
-  const watch = watchPage(name, page)
-  await page.goto(node.host.url)
-  const user = { name, node, context, page, watch }
+  const user = await openUser(browser!, name, dirs[name]!)
   users[name] = user
   return user
 }
@@ -61,11 +46,7 @@ describe('presence, typing and receipts in the browser', () => {
   })
 
   afterEach(({ task }) => {
-    if (task.result?.state !== 'fail') return
-    for (const u of Object.values(users)) {
-      console.error([...u.watch.errors, ...u.watch.console].join('\n'))
-      console.error(u.node.log.lines.slice(-60).join('\n'))
-    }
+    if (task.result?.state === 'fail') printUsers(Object.values(users))
   })
 
   afterAll(async () => {

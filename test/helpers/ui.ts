@@ -2,9 +2,37 @@
  * Driving the real renderer as a person would: set-up, conversations, the composer,
  * and reading what the chat shows. Shared by the browser end-to-end tests.
  */
-import type { Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { expect } from 'vitest'
-import { eventually, screenshotPath } from './e2e'
+import { eventually, screenshotPath, startNode, watchPage, type ParleyNode } from './e2e'
+
+/** One person at their own Parley: an engine with its web host, and a browser page on it. */
+export interface UiUser {
+  name: string
+  node: ParleyNode
+  context: BrowserContext
+  page: Page
+  watch: ReturnType<typeof watchPage>
+}
+
+/** Starts a Parley on `dataDir` and opens its page in a fresh browser context. */
+export async function openUser(browser: Browser, name: string, dataDir: string, width = 1100): Promise<UiUser> {
+  const node = await startNode(name, dataDir)
+  const context = await browser.newContext({ viewport: { width, height: 720 } })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  const watch = watchPage(name, page)
+  await page.goto(node.host.url)
+  return { name, node, context, page, watch }
+}
+
+/** On a failed test: what each page and engine said. */
+export function printUsers(users: Iterable<UiUser>): void {
+  for (const u of users) {
+    console.error([...u.watch.errors, ...u.watch.console, ...u.watch.dialogs].join('\n'))
+    console.error(u.node.log.lines.slice(-60).join('\n'))
+  }
+}
 
 /** Fills the first-run screen with a broker URL and waits until connected. */
 export async function setUpWithUrl(page: Page, user: string, brokerUrl: string, screenshot?: string): Promise<void> {
