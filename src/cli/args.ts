@@ -6,21 +6,29 @@ import { BrokerSettingsSchema, DEFAULT_EMBEDDED_PORT, MessageTextSchema, type Br
 export const USAGE = `Usage: parley <command> [options]
 
 Commands:
-  send     --user NAME --to NAME [--broker URL] "text"   send one message (waits until the broker has it)
-  listen   --user NAME [--broker URL] [--count N] [--timeout S]
-                                                        print each received message as one JSON line
-  history  --user NAME --with NAME [--limit N] [--json] print the stored conversation, oldest first
+  send      --user NAME --to NAME [--broker URL] "text"   send one message (waits until the broker has it)
+  listen    --user NAME [--broker URL] [--count N] [--timeout S]
+                                                         print each received message as one JSON line;
+                                                         while it runs, NAME shows as online to others
+  history   --user NAME --with NAME [--limit N] [--json] print the stored conversation, oldest first, with
+                                                         what became of each message you sent: (not sent yet),
+                                                         (not sent: reason), (delivered), (read); --json lines
+                                                         carry "status" and, when it failed, "error"
+  presence  NAME --user NAME [--broker URL] [--json]     print NAME's presence: online, away, dnd, or
+                                                         "offline, last seen TIME" / "offline, never seen";
+                                                         --json prints {"user","state","lastSeen"} (ISO time or null)
 
 Options:
   --broker URL     mqtt://, mqtts://, ws://, wss:// URL, or "embedded" / "embedded:PORT" for the built-in broker.
                    Remembered in the data directory; needed the first time.
   --username U     broker user name            --password P   broker password (or PARLEY_BROKER_PASSWORD)
   --data-dir DIR   where settings and history live (default: PARLEY_DATA_DIR or the platform's data folder)
-  --timeout S      seconds to wait (send: default 15; listen: none)
-  --verbose        log connection details to stderr
+  --timeout S      seconds to wait (send, presence: default 15; listen: none)
+  --verbose        log connection details (listen: and what becomes of messages you sent) to stderr
 
-Exit codes: 0 done, 2 bad usage or input, 3 timed out (a sent message stays queued and goes out
-next time), 4 cannot open the data directory (another Parley uses it), 1 anything else.`
+Exit codes: 0 done, 1 failed (e.g. the broker refused the message: the reason is printed),
+2 bad usage or input, 3 timed out (a sent message stays queued and goes out next time;
+presence: could not reach the broker), 4 cannot open the data directory (another Parley uses it).`
 
 export class UsageError extends Error {}
 
@@ -28,6 +36,7 @@ export type Command =
   | { cmd: 'send'; user: string; to: string; text: string }
   | { cmd: 'listen'; user: string; count: number | null }
   | { cmd: 'history'; user: string; with: string; limit: number; json: boolean }
+  | { cmd: 'presence'; user: string; of: string; json: boolean }
 
 export interface CliOptions {
   command: Command
@@ -35,6 +44,8 @@ export interface CliOptions {
   dataDir: string | undefined
   timeoutSeconds: number | null
   verbose: boolean
+  /** Hidden (tests): PARLEY_KEEPALIVE_SECONDS, the MQTT keepalive, so a killed process is noticed sooner. */
+  keepaliveSeconds: number | null
 }
 
 export function parseBroker(value: string, username?: string, password?: string): BrokerSettings {
@@ -55,6 +66,7 @@ function field<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 const Count = z.coerce.number().int().positive()
+const Keepalive = z.coerce.number().int().min(1).max(3600)
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
   let parsed
@@ -103,14 +115,20 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         json: v.json ?? false,
       }
       break
+    case 'presence':
+      if (rest.length !== 1) throw new UsageError('presence takes exactly one user name: parley presence NAME --user YOU.')
+      command = { cmd: 'presence', user, of: field(NameSchema, rest[0], 'presence NAME'), json: v.json ?? false }
+      break
     default:
       throw new UsageError(`Unknown command "${name}".`)
   }
+  const keepalive = env.PARLEY_KEEPALIVE_SECONDS
   return {
     command,
     broker: v.broker === undefined ? null : parseBroker(v.broker, v.username, v.password ?? env.PARLEY_BROKER_PASSWORD),
     dataDir: v['data-dir'],
     timeoutSeconds: v.timeout === undefined ? null : field(z.coerce.number().positive().max(86_400), v.timeout, '--timeout'),
     verbose: v.verbose ?? false,
+    keepaliveSeconds: keepalive ? field(Keepalive, keepalive, 'PARLEY_KEEPALIVE_SECONDS') : null,
   }
 }

@@ -7,10 +7,23 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { ParleyCore } from '../../src/main/core/engine'
-import type { BrokerSettings, ChatMessage, ConnectionStatus, ConversationSummary, ParleyEventName, ParleyEvents } from '../../src/shared/contract'
+import type { CoreTuning } from '../../src/main/core/kernel/feature'
+import type {
+  BrokerSettings,
+  ChatMessage,
+  ConnectionStatus,
+  ConversationSummary,
+  MessageStatus,
+  ParleyEventName,
+  ParleyEvents,
+  Presence,
+  TypingNotice,
+} from '../../src/shared/contract'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { topicMatches } from '../../src/shared/protocol/topics'
 import { startMosquitto, type Mosquitto, type MosquittoOptions } from './mosquitto'
 import { MemoryLog } from './memory-log'
 
@@ -38,6 +51,23 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: string, time
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
+/** Timings short enough for tests (keepalive stays at what a test asks for). */
+export const FAST: Partial<CoreTuning> = { reofferBaseMs: 300, willDelaySeconds: 1, stableAfterMs: 1_000 }
+
+/** Publishes at QoS 1 (optionally retained) and waits for the PUBACK. */
+export function publish(client: MqttClient, topic: string, payload: string | Buffer, opts: { retain?: boolean } = {}): Promise<void> {
+  return new Promise((resolve, reject) => client.publish(topic, payload, { qos: 1, retain: opts.retain ?? false }, (err) => (err ? reject(err) : resolve())))
+}
+
+/** Subscribes a raw client and records what it receives. */
+export async function record(client: MqttClient, filter: string): Promise<{ topic: string; payload: Buffer; retain: boolean }[]> {
+  const got: { topic: string; payload: Buffer; retain: boolean }[] = []
+  client.on('message', (topic, payload, packet) => {
+    if (topicMatches(filter, topic)) got.push({ topic, payload, retain: packet.retain })
+  })
+  await new Promise<void>((resolve, reject) => client.subscribe(filter, { qos: 1 }, (err) => (err ? reject(err) : resolve())))
+  return got
+}
 
 export interface RecordedEvent<K extends ParleyEventName = ParleyEventName> {
   event: K
@@ -78,6 +108,49 @@ export class Node {
     return this.of('connection')
   }
 
+  /** Every 'presence' event about `user`, oldest first. */
+  presences(user: string): Presence[] {
+    return this.of('presence').filter((p) => p.user === user)
+  }
+
+  typings(): TypingNotice[] {
+    return this.of('typing')
+  }
+
+  /** The statuses message `id` went through here, in the order of its events. */
+  statusesOf(id: string): MessageStatus[] {
+    return this.messages()
+      .filter((m) => m.id === id)
+      .map((m) => m.status)
+  }
+
+  /** Its stored status now (reads the history with `peer`). */
+  async storedStatus(peer: string, id: string): Promise<MessageStatus | undefined> {
+    return (await this.history(peer)).find((m) => m.id === id)?.status
+  }
+
+  /** Reads this node's history.db directly (a second, read-only connection): what is really stored. */
+  query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
+    const db = new Database(join(this.dataDir, 'history.db'), { readonly: true, fileMustExist: true })
+    try {
+      return db.prepare(sql).all(...params) as T[]
+    } finally {
+      db.close()
+    }
+  }
+
+  /** Waits until presence.get(user) answers `state` (the call also makes the core follow `user`). */
+  async presenceBecomes(user: string, state: Presence['state'], timeoutMs = 8_000): Promise<Presence> {
+    return waitFor(
+      async () => {
+        const p = await this.services.presence.get(user)
+        return p.state === state ? p : null
+      },
+      `${this.name} to see ${user} ${state}`,
+      timeoutMs,
+    )
+  }
+
   get status(): ConnectionStatus {
     return this.core.connection
   }
@@ -104,6 +177,15 @@ export class Node {
   }
 }
 
+export interface OpenOptions {
+  /** Default: a directory of the lab named after the node. */
+  dataDir?: string
+  /** The account's user name (default: the node's name); two nodes of one user are two devices. */
+  user?: string
+  /** Overrides the lab's tuning for this node. */
+  tuning?: Partial<CoreTuning>
+}
+
 /** Creates and cleans up the nodes, temp dirs and raw clients of one test file. */
 export class Lab {
   readonly root = mkdtempSync(join(tmpdir(), 'parley-it-'))
@@ -111,17 +193,25 @@ export class Lab {
   private readonly clients = new Set<MqttClient>()
   private readonly servers = new Set<Server | Relay>()
 
+  /** `tuning` applies to every node this lab opens (short timings for tests). */
+  constructor(readonly tuning: Partial<CoreTuning> = {}) {}
+
   dir(name: string): string {
     return join(this.root, name)
   }
 
-  /** Opens a core on `dataDir` (default: a directory named after the user) and, given a broker, sets it up. */
-  async open(name: string, broker?: BrokerSettings, dataDir = this.dir(name)): Promise<Node> {
+  /**
+   * Opens a core (by default on a directory named after the node) and, given a
+   * broker, sets it up. A string third argument is the data directory.
+   */
+  async open(name: string, broker?: BrokerSettings, opts: string | OpenOptions = {}): Promise<Node> {
+    const o: OpenOptions = typeof opts === 'string' ? { dataDir: opts } : opts
+    const dataDir = o.dataDir ?? this.dir(name)
     const log = new MemoryLog(name)
-    const core = await ParleyCore.open({ dataDir, sessionExpirySeconds: 3600, log })
+    const core = await ParleyCore.open({ dataDir, sessionExpirySeconds: 3600, log, tuning: { ...this.tuning, ...o.tuning } })
     const node = new Node(name, dataDir, core, log)
     this.nodes.add(node)
-    if (broker) await core.services.account.setup({ user: name, broker })
+    if (broker) await core.services.account.setup({ user: o.user ?? name, broker })
     return node
   }
 
@@ -244,7 +334,7 @@ export function embeddedBroker(port: number): BrokerSettings {
  * The usual frame of an integration file: one Mosquitto for the file, a fresh
  * Lab per test (its log printed when the test fails), everything closed after.
  */
-export function useMosquittoLab(options: MosquittoOptions = {}): { readonly broker: Mosquitto; readonly lab: Lab } {
+export function useMosquittoLab(options: MosquittoOptions & { tuning?: Partial<CoreTuning> } = {}): { readonly broker: Mosquitto; readonly lab: Lab } {
   const ctx = {} as { broker: Mosquitto; lab: Lab }
   beforeAll(async () => {
     ctx.broker = await startMosquitto(options)
@@ -253,7 +343,7 @@ export function useMosquittoLab(options: MosquittoOptions = {}): { readonly brok
     await ctx.broker?.stop()
   })
   beforeEach(() => {
-    ctx.lab = new Lab()
+    ctx.lab = new Lab(options.tuning)
   })
   afterEach(async (t) => {
     if (t.task.result?.state === 'fail') console.error(ctx.lab.dump())

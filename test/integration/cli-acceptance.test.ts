@@ -2,40 +2,15 @@
  * The `parley` command as a script uses it: the real bin (bin/parley.cjs → the
  * built out/main/cli.js, so `npm test` builds first) against a real Mosquitto.
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, startMosquitto, type Mosquitto } from '../helpers/mosquitto'
+import { BIN, parley as run, requireBuiltCli } from './support/processes'
 
-const ROOT = resolve(__dirname, '../..')
-const BIN = join(ROOT, 'bin/parley.cjs')
-const BUILT = join(ROOT, 'out/main/cli.js')
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function parley(args: string[], timeoutMs = 20_000): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, PARLEY_DATA_DIR: '' } })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += String(d)))
-    child.stderr.on('data', (d) => (stderr += String(d)))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`parley ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stderr}`))
-    }, timeoutMs)
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      resolvePromise({ code, stdout, stderr })
-    })
-  })
-}
+const parley = (args: string[], timeoutMs?: number) => run(args, { timeoutMs })
 
 describe('parley CLI', () => {
   let broker: Mosquitto
@@ -43,7 +18,7 @@ describe('parley CLI', () => {
   const dataDir = (user: string) => join(dir, user)
 
   beforeAll(async () => {
-    if (!existsSync(BUILT)) throw new Error('out/main/cli.js is missing: run `npm run build` first (npm test does).')
+    requireBuiltCli()
     broker = await startMosquitto()
     dir = mkdtempSync(join(tmpdir(), 'parley-cli-'))
   })

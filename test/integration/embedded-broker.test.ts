@@ -5,7 +5,7 @@
 import { createServer } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ensureEmbeddedBroker, isMqttBroker, startEmbeddedBroker, type EmbeddedBroker } from '../../src/main/core/broker/embedded-broker'
-import { silentLogger } from '../../src/main/core/log'
+import { silentLogger } from '../../src/main/core/kernel/log'
 import { freePort } from '../helpers/mosquitto'
 import { embeddedBroker, Lab, sleep, urlBroker, waitFor } from '../helpers/core'
 

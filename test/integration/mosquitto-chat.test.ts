@@ -4,18 +4,13 @@
  */
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import type { MqttClient } from 'mqtt'
 import { describe, expect, it } from 'vitest'
-import { EnvelopeSchema } from '../../src/shared/envelope'
+import { EnvelopeSchema } from '../../src/shared/protocol/envelope'
 import { encodeEnvelope, textEnvelope } from '../../src/main/core/protocol/codec'
 import { freePort } from '../helpers/mosquitto'
-import { useMosquittoLab, sleep, urlBroker, waitFor } from '../helpers/core'
+import { publish, useMosquittoLab, sleep, urlBroker, waitFor } from '../helpers/core'
 
 const MOSQUITTO_PUB = '/usr/bin/mosquitto_pub'
-
-function publish(client: MqttClient, topic: string, payload: string | Buffer): Promise<void> {
-  return new Promise((resolve, reject) => client.publish(topic, payload, { qos: 1 }, (err) => (err ? reject(err) : resolve())))
-}
 
 describe('Parley over Mosquitto', () => {
   const env = useMosquittoLab()
@@ -32,10 +27,10 @@ describe('Parley over Mosquitto', () => {
     const sent = await alice.send('bob', 'Hi Bob ✓ 李雷')
     expect(sent).toMatchObject({ conversationId: 'dm:bob', sender: 'alice', direction: 'out', text: 'Hi Bob ✓ 李雷' })
 
-    // alice: pending, then sent once the broker acknowledged it.
-    await waitFor(() => alice.messages().filter((m) => m.id === sent.id).length === 2, "alice's pending and sent events")
-    expect(alice.messages().filter((m) => m.id === sent.id).map((m) => m.status)).toEqual(['pending', 'sent'])
-    expect((await alice.history('bob')).map((m) => m.status)).toEqual(['sent'])
+    // alice: pending, sent once the broker acknowledged it, delivered once bob stored it.
+    await waitFor(() => alice.statusesOf(sent.id).includes('delivered'), "alice's delivered event")
+    expect(alice.statusesOf(sent.id)).toEqual(['pending', 'sent', 'delivered'])
+    expect((await alice.history('bob')).map((m) => m.status)).toEqual(['delivered'])
 
     // bob: one message event, then a conversation event with one unread.
     const got = await waitFor(() => bob.messages().find((m) => m.id === sent.id), 'bob to receive')
@@ -93,7 +88,9 @@ describe('Parley over Mosquitto', () => {
     await waitFor(() => alice.messages().find((m) => m.id === msg.id && m.status === 'sent'), 'the pending message to be sent')
     const got = await waitFor(() => bob.messages().find((m) => m.id === msg.id), 'bob to receive it')
     expect(got.text).toBe('written offline')
-    expect((await alice.history('bob3')).map((m) => m.status)).toEqual(['sent'])
+    await waitFor(() => alice.statusesOf(msg.id).includes('delivered'), "bob3's delivery receipt")
+    expect(alice.statusesOf(msg.id)).toEqual(['sent', 'delivered'])
+    expect((await alice.history('bob3')).map((m) => m.status)).toEqual(['delivered'])
   })
 
   it('stores a duplicate delivery once', async () => {
@@ -137,22 +134,25 @@ describe('Parley over Mosquitto', () => {
     await waitFor(() => bob.messages().some((m) => m.text === 'still here'), 'a message after the bad ones')
   })
 
-  it('a retained plain-text message is not stored again on every reconnect', async () => {
-    let bob = await env.lab.open('bob7', urlBroker(env.broker.url))
-    await bob.connected()
+  it('a retained inbox message is stored neither live nor on a reconnect', async () => {
+    const first = await env.lab.open('bob7', urlBroker(env.broker.url))
+    await first.connected()
     const raw = await env.lab.client(env.broker.url)
-    await new Promise<void>((resolve, reject) =>
-      raw.publish('IMS/bob7/Inbox/Msg/carol', 'sticky', { qos: 1, retain: true }, (err) => (err ? reject(err) : resolve())),
-    )
-    await waitFor(() => bob.messages().some((m) => m.text === 'sticky'), 'the message')
-    await env.lab.close(bob)
-    bob = await env.lab.open('bob7', undefined, bob.dataDir)
-    await bob.connected()
+    // Live, while bob is subscribed: Retain As Published keeps the flag, so bob sees it is retained.
+    await publish(raw, 'IMS/bob7/Inbox/Msg/carol', 'sticky', { retain: true })
     await publish(raw, 'IMS/bob7/Inbox/Msg/carol', 'sentinel')
-    await waitFor(() => bob.messages().some((m) => m.text === 'sentinel'), 'the sentinel')
+    await waitFor(() => first.messages().some((m) => m.text === 'sentinel'), 'the sentinel')
+    await env.lab.close(first)
+    expect(first.log.lines.filter((l) => l.includes('dropped a retained message'))).toHaveLength(1)
+    // On a new connection the broker hands the retained message over again, flagged retained.
+    const bob = await env.lab.open('bob7', undefined, first.dataDir)
+    await bob.connected()
+    await publish(raw, 'IMS/bob7/Inbox/Msg/carol', 'second sentinel')
+    await waitFor(() => bob.messages().some((m) => m.text === 'second sentinel'), 'the second sentinel')
     // Clear the retained message so it cannot affect anything else.
-    await new Promise<void>((resolve) => raw.publish('IMS/bob7/Inbox/Msg/carol', '', { qos: 1, retain: true }, () => resolve()))
-    expect((await bob.history('carol')).map((m) => m.text)).toEqual(['sticky', 'sentinel'])
+    await publish(raw, 'IMS/bob7/Inbox/Msg/carol', '', { retain: true })
+    expect((await bob.history('carol')).map((m) => m.text)).toEqual(['sentinel', 'second sentinel'])
+    expect(bob.log.lines.filter((l) => l.includes('dropped a retained message'))).toHaveLength(1)
   })
 
   it('will not switch a history to another user', async () => {

@@ -1,0 +1,119 @@
+import type { ChatMessage, ConnectionStatus } from '../../shared/contract'
+import { dmConversationId } from '../../shared/protocol/conversation-id'
+import type { Command } from '../args'
+import { delay, ensureAccount, EXIT, requireOwner, type CommandContext } from '../common'
+
+type Of<C extends Command['cmd']> = Extract<Command, { cmd: C }>
+
+/** A received message as a script sees it: one JSON object per line. */
+function messageLine(m: ChatMessage): string {
+  return JSON.stringify({ id: m.id, from: m.sender, conversation: m.conversationId, ts: m.ts, time: new Date(m.ts).toISOString(), text: m.text })
+}
+
+/** A stored message: the same, plus what became of it ("error" only when it failed). */
+function historyLine(m: ChatMessage): string {
+  const line = JSON.parse(messageLine(m)) as Record<string, unknown>
+  return JSON.stringify({ ...line, status: m.status, ...(m.status === 'failed' ? { error: m.error ?? 'not sent' } : {}) })
+}
+
+/** How a person reads the fate of a message they sent; nothing for sent or incoming ones. */
+function statusMark(m: ChatMessage): string {
+  switch (m.status) {
+    case 'pending':
+      return ' (not sent yet)'
+    case 'failed':
+      return ` (not sent: ${(m.error ?? 'the broker refused it').replace(/\.$/, '')})`
+    case 'delivered':
+      return ' (delivered)'
+    case 'read':
+      return ' (read)'
+    default:
+      return ''
+  }
+}
+
+export async function history({ core, io }: CommandContext, c: Of<'history'>): Promise<number> {
+  requireOwner(core, c.user)
+  const conversationId = dmConversationId(c.with)
+  const page = await core.services.messages.page({ conversationId, limit: Math.min(c.limit, 500) })
+  let messages = page.messages
+  let hasMore = page.hasMore
+  while (hasMore && messages.length < c.limit) {
+    const oldest = messages[0]!
+    const older = await core.services.messages.page({ conversationId, before: { ts: oldest.ts, id: oldest.id }, limit: Math.min(c.limit - messages.length, 500) })
+    messages = [...older.messages, ...messages]
+    hasMore = older.hasMore
+  }
+  for (const m of messages) io.out(c.json ? historyLine(m) : `${new Date(m.ts).toISOString()} ${m.sender}${statusMark(m)}: ${m.text}`)
+  if (messages.length === 0 && !c.json) io.err(`No messages with ${c.with} in this history.`)
+  return EXIT.ok
+}
+
+/** Sends one message and waits until the broker has it (exit 0) or refused it (exit 1). */
+export async function send(ctx: CommandContext, c: Of<'send'>): Promise<number> {
+  const { core, opts, io } = ctx
+  await ensureAccount(ctx)
+  const conversation = await core.services.conversations.open(c.to)
+  // Whatever the order of the answer and the events, the outcome is the first status past pending.
+  const outcomes = new Map<string, ChatMessage>()
+  let id = ''
+  let settle: (m: ChatMessage) => void = () => {}
+  const settled = new Promise<ChatMessage>((r) => (settle = r))
+  const off = core.onEvent((event, payload) => {
+    if (event !== 'message') return
+    const m = payload as ChatMessage
+    if (m.direction !== 'out' || m.status === 'pending' || outcomes.has(m.id)) return
+    outcomes.set(m.id, m)
+    if (m.id === id) settle(m)
+  })
+  try {
+    const msg = await core.services.messages.send({ conversationId: conversation.id, text: c.text })
+    id = msg.id
+    const known = outcomes.get(id) ?? (msg.status !== 'pending' ? msg : undefined)
+    if (known) settle(known)
+    const r = await Promise.race([settled, delay(opts.timeoutSeconds ?? 15), io.interrupted.then(() => 'timeout' as const)])
+    if (r === 'timeout') {
+      io.err(`Not delivered to the broker yet (${core.connection.detail ?? core.connection.state}). The message is queued and goes out the next time Parley runs for ${c.user}.`)
+      return EXIT.timeout
+    }
+    if (r.status === 'failed') {
+      io.err(`parley: Not sent to ${c.to}: ${r.error ?? 'the broker refused it.'}`)
+      return EXIT.failed
+    }
+    io.err(`Sent to ${c.to} (${id}).`)
+    return EXIT.ok
+  } finally {
+    off()
+  }
+}
+
+/** Prints incoming messages until --count, --timeout or a signal; meanwhile the core keeps us present and re-offers what waits for a receipt. */
+export async function listen(ctx: CommandContext, c: Of<'listen'>): Promise<number> {
+  const { core, opts, io } = ctx
+  await ensureAccount(ctx)
+  let received = 0
+  let done: () => void = () => {}
+  const finished = new Promise<void>((r) => (done = r))
+  const off = core.onEvent((event, payload) => {
+    if (event === 'connection') {
+      const s = payload as ConnectionStatus
+      if (opts.verbose || s.state === 'error') io.err(`connection: ${s.state}${s.detail ? ` (${s.detail})` : ''}`)
+    }
+    if (event !== 'message') return
+    const m = payload as ChatMessage
+    if (m.direction !== 'in') {
+      // What became of messages sent earlier (re-offered while we listen): for people watching, not for scripts.
+      if (opts.verbose) io.err(`message ${m.id} in ${m.conversationId}: ${m.status}${m.error ? ` (${m.error})` : ''}`)
+      return
+    }
+    io.out(messageLine(m))
+    received++
+    if (c.count !== null && received >= c.count) done()
+  })
+  try {
+    const r = await Promise.race([finished.then(() => 'done' as const), delay(opts.timeoutSeconds), io.interrupted.then(() => 'stop' as const)])
+    return r === 'timeout' && c.count !== null ? EXIT.timeout : EXIT.ok
+  } finally {
+    off()
+  }
+}

@@ -1,0 +1,77 @@
+import type { ParleyEventName, ParleyEvents } from '../shared/contract'
+import { ParleyError } from '../shared/rpc'
+import { publicBroker, type ParleyCore } from '../main/core/engine'
+import type { CliOptions } from './args'
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 3, dataDir: 4 } as const
+
+export interface CliIo {
+  out(line: string): void
+  err(line: string): void
+  env: NodeJS.ProcessEnv
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  interrupted: Promise<void>
+}
+
+/** What one command gets to run with. */
+export interface CommandContext {
+  core: ParleyCore
+  opts: CliOptions
+  io: CliIo
+}
+
+/** Resolves with the first value `pick` returns for an event named `event`. */
+export function nextEvent<K extends ParleyEventName, T>(core: ParleyCore, event: K, pick: (payload: ParleyEvents[K]) => T | undefined): Promise<T> {
+  return new Promise((resolve) => {
+    const off = core.onEvent((name: string, payload: unknown) => {
+      if (name !== event) return
+      const v = pick(payload as ParleyEvents[K])
+      if (v !== undefined) {
+        off()
+        resolve(v)
+      }
+    })
+  })
+}
+
+/** Resolves with 'timeout' after `seconds` (never, for null). */
+export function delay(seconds: number | null): Promise<'timeout'> {
+  return seconds === null ? new Promise(() => {}) : new Promise((r) => setTimeout(() => r('timeout'), seconds * 1000).unref())
+}
+
+export function requireOwner(core: ParleyCore, user: string): void {
+  const owner = core.user
+  if (owner && owner !== user) {
+    throw new ParleyError(`This data directory belongs to ${owner}, not ${user}. Use --data-dir for ${user}.`, 'invalid-argument')
+  }
+}
+
+/** Makes the data directory's account match --user/--broker (first use sets it up); the core then connects. */
+export async function ensureAccount({ core, opts }: CommandContext): Promise<void> {
+  const state = await core.services.account.getState()
+  const user = opts.command.user
+  // With --broker, set-up itself refuses to switch a history to another user.
+  if (!opts.broker) requireOwner(core, user)
+  if (opts.broker) {
+    const same = state.configured && state.user === user && JSON.stringify(state.broker) === JSON.stringify(publicBroker(opts.broker))
+    if (!same) await core.services.account.setup({ user, broker: opts.broker })
+  } else if (!state.configured) {
+    throw new ParleyError(`No broker is set for ${user} yet: pass --broker URL (or --broker embedded).`, 'not-configured')
+  }
+}
+
+/**
+ * Waits until the core is connected: 'connected', or a reason it is not — 'timeout'
+ * (still trying), 'refused' (the broker refused the credentials; no retry) or
+ * 'interrupted'.
+ */
+export async function connected(core: ParleyCore, seconds: number, interrupted: Promise<void>): Promise<'connected' | 'timeout' | 'refused' | 'interrupted'> {
+  const now = core.connection.state
+  if (now === 'connected') return 'connected'
+  if (now === 'error') return 'refused'
+  return Promise.race([
+    nextEvent(core, 'connection', (s) => (s.state === 'connected' ? ('connected' as const) : s.state === 'error' ? ('refused' as const) : undefined)),
+    delay(seconds),
+    interrupted.then(() => 'interrupted' as const),
+  ])
+}
