@@ -88,6 +88,10 @@ export const presenceFeature = defineFeature({
             continue
           }
           const d: DevicePresence = { state: decoded.envelope.body.state, lastSeen: lastSeenOf(decoded.envelope, p.retain) }
+          // A retained will only knows when it was set (at connect): never let it move "last seen" back.
+          const known = devices.get(t.device)?.lastSeen ?? store.devices(t.user).get(t.device)?.lastSeen ?? null
+          if (d.state === 'offline' && known !== null && (d.lastSeen === null || known > d.lastSeen)) d.lastSeen = known
+          ctx.log.debug('presence', { user: t.user, device: t.device, state: d.state, retained: p.retain })
           devices.set(t.device, d)
           store.put(t.user, t.device, d)
         }
