@@ -71,9 +71,11 @@ export class Kernel {
     this.prefs = new Prefs(opts.db, opts.log)
     this.checkpointer = new WalCheckpointer(opts.db)
     this.publisher = new Publisher(opts.db, () => this.session, opts.log, opts.tuning)
+    // Built once: better-sqlite3 makes a new wrapper for every db.transaction() call.
+    const inTransaction = opts.db.transaction((fn: () => unknown) => fn())
     this.router = new TopicRouter(
       {
-        transaction: (fn) => opts.db.transaction(fn)(),
+        transaction: <T>(fn: () => T) => inTransaction(fn) as T,
         subscribe: (filters) => this.session?.subscribe(filters),
         unsubscribe: (filters) => this.session?.unsubscribe(filters),
       },

@@ -286,6 +286,9 @@ export class MqttSession {
     let socketError = false
     client.handleMessage = (packet, done) => this.receive(client, packet, done)
     client.on('connect', (connack) => {
+      // Chat is many small packets both ways (publishes, PUBACKs, receipts): with Nagle on, a
+      // publish waits behind an unacknowledged PUBACK for the peer's delayed ACK (~20-40 ms).
+      ;(client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true)
       gotConnack = true
       socketError = false
       this.attempting = false

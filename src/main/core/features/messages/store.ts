@@ -55,11 +55,13 @@ export const OUTGOING_RANK = `CASE status WHEN 'pending' THEN 0 WHEN 'failed' TH
 /** The typed query layer over the messages table. */
 export class MessageStore {
   private readonly q
+  private readonly insertManyTx: (batch: readonly NewMessage[]) => ChatMessage[]
 
   constructor(
     private readonly db: Database.Database,
     private readonly conversations: ConversationWriter,
   ) {
+    this.insertManyTx = db.transaction((batch: readonly NewMessage[]) => this.insertBatch(batch))
     this.q = {
       insert: db.prepare(
         `INSERT INTO messages (id, conversation_id, sender, sender_device, direction, ts, seq, text, status, received_at)
@@ -108,29 +110,32 @@ export class MessageStore {
    * duplicate id from someone else) is removed again.
    */
   insertMany(batch: readonly NewMessage[]): ChatMessage[] {
-    return this.db.transaction(() => {
-      const now = Date.now()
-      const inserted: ChatMessage[] = []
-      const touched = new Map<string, { ts: number; unread: number; created: boolean; stored: boolean }>()
-      for (const m of batch) {
-        let touch = touched.get(m.conversationId)
-        if (!touch) {
-          const created = this.conversations.ensure(m.conversationId, now)
-          touched.set(m.conversationId, (touch = { ts: 0, unread: 0, created, stored: false }))
-        }
-        // Positional parameters: this is the receive hot path, and binding by name costs an object per row.
-        if (this.q.insert.run(m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now).changes === 0) continue
-        inserted.push({ id: m.id, conversationId: m.conversationId, sender: m.sender, direction: m.direction, ts: m.ts, text: m.text, status: m.status, error: null })
-        touch.stored = true
-        touch.ts = Math.max(touch.ts, m.ts)
-        if (m.direction === 'in') touch.unread++
+    // The receive path calls this inside the router's transaction: no savepoint needed there.
+    return this.db.inTransaction ? this.insertBatch(batch) : this.insertManyTx(batch)
+  }
+
+  private insertBatch(batch: readonly NewMessage[]): ChatMessage[] {
+    const now = Date.now()
+    const inserted: ChatMessage[] = []
+    const touched = new Map<string, { ts: number; unread: number; created: boolean; stored: boolean }>()
+    for (const m of batch) {
+      let touch = touched.get(m.conversationId)
+      if (!touch) {
+        const created = this.conversations.ensure(m.conversationId, now)
+        touched.set(m.conversationId, (touch = { ts: 0, unread: 0, created, stored: false }))
       }
-      for (const [id, t] of touched) {
-        if (t.stored) this.conversations.touch(id, t.ts, t.unread)
-        else if (t.created) this.conversations.remove(id)
-      }
-      return inserted
-    })()
+      // Positional parameters: this is the receive hot path, and binding by name costs an object per row.
+      if (this.q.insert.run(m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now).changes === 0) continue
+      inserted.push({ id: m.id, conversationId: m.conversationId, sender: m.sender, direction: m.direction, ts: m.ts, text: m.text, status: m.status, error: null })
+      touch.stored = true
+      touch.ts = Math.max(touch.ts, m.ts)
+      if (m.direction === 'in') touch.unread++
+    }
+    for (const [id, t] of touched) {
+      if (t.stored) this.conversations.touch(id, t.ts, t.unread)
+      else if (t.created) this.conversations.remove(id)
+    }
+    return inserted
   }
 
   get(id: string): ChatMessage | null {

@@ -13,6 +13,8 @@ import type { MessagesApi } from '../messages/api'
 import type { PresenceApi } from '../presence'
 
 const READ_PREF = 'receipts.sendRead'
+/** How long delivery receipts gather before they go out. */
+const DELIVERED_DELAY_MS = 50
 const OWNER = 'receipts'
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
@@ -44,16 +46,36 @@ export const receiptsFeature = defineFeature({
       return { topic, payload: ctx.codec.encode(envelope('receipt', account.user, { kind, ids }, { dev: account.deviceId }), topic) }
     }
 
-    messages.onReceived((batch) => {
+    // Delivery receipts wait a moment so a burst of batches is acknowledged in a few
+    // publishes, not one per commit; a person cannot see the difference in a ✓✓.
+    const owed = new Map<string, string[]>()
+    let owedTimer: NodeJS.Timeout | null = null
+    const sendOwed = (): void => {
+      if (owedTimer) clearTimeout(owedTimer)
+      owedTimer = null
       const account = ctx.account()
-      if (!account || batch.idsBySender.size === 0) return
-      return () => {
-        for (const [sender, ids] of batch.idsBySender) {
-          for (const part of chunks(ids, MAX_RECEIPT_IDS)) {
-            const r = receipt(account, sender, 'delivered', part)
-            ctx.publisher.publish(r.topic, r.payload, { qos: 1 }).catch(() => {})
-          }
+      const due = [...owed]
+      owed.clear()
+      if (!account) return
+      for (const [sender, ids] of due) {
+        for (const part of chunks(ids, MAX_RECEIPT_IDS)) {
+          const r = receipt(account, sender, 'delivered', part)
+          ctx.publisher.publish(r.topic, r.payload, { qos: 1 }).catch(() => {})
         }
+      }
+    }
+    messages.onReceived((batch) => {
+      if (batch.idsBySender.size === 0) return
+      return () => {
+        let total = 0
+        for (const [sender, ids] of batch.idsBySender) {
+          const list = owed.get(sender)
+          if (list) list.push(...ids)
+          else owed.set(sender, [...ids])
+        }
+        for (const list of owed.values()) total += list.length
+        if (total >= MAX_RECEIPT_IDS) sendOwed()
+        else if (!owedTimer) owedTimer = setTimeout(sendOwed, DELIVERED_DELAY_MS)
       }
     })
 
@@ -82,6 +104,14 @@ export const receiptsFeature = defineFeature({
     }
 
     return {
+      close() {
+        if (owedTimer) clearTimeout(owedTimer)
+        owedTimer = null
+      },
+      // Owed receipts go out before the session closes.
+      async beforeClose() {
+        sendOwed()
+      },
       routes: (account) => [{ filter: inboxFilter(account.root, 'Rcpt', account.user), qos: 1, retained: 'drop', handle: (ps) => handle(account, ps) }],
       service: {
         async settings() {
