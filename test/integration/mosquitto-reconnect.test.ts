@@ -115,6 +115,48 @@ describe('connection trouble', () => {
     expect((await bob.history('alice9')).map((m) => [m.id, m.text])).toEqual([[sent.id, 'lost in the network']])
     await waitFor(async () => (await alice.history('bob9'))[0]?.status === 'delivered', "bob9's delivery receipt")
   })
+
+  it('a broker that drops us right after accepting is not hammered: the back-off only starts over after a stable connection', async () => {
+    // Each run: a relay in front of Mosquitto cuts every connection ~80 ms after it opens.
+    const retriesWith = async (stableAfterMs: number): Promise<number[]> => {
+      const port = await freePort()
+      const relay = await env.lab.relay(port, env.broker.port)
+      const retries: number[] = []
+      const session = new MqttSession(
+        {
+          url: `mqtt://127.0.0.1:${port}`,
+          clientId: `flapping-${stableAfterMs}`,
+          protocol: 5,
+          sessionExpirySeconds: 60,
+          stableAfterMs,
+          backoff: { baseMs: 50, capMs: 5_000, floorMs: 10 },
+        },
+        {
+          subscriptions: () => ({}),
+          onMessages() {},
+          onConnected: () => void setTimeout(() => relay.dropConnections(), 80),
+          onStatus: (s) => {
+            if (s.state === 'reconnecting' && s.retryInMs !== null) retries.push(s.retryInMs)
+          },
+        },
+        new MemoryLog('flapping'),
+      )
+      session.start()
+      try {
+        await waitFor(() => retries.length >= 7, 'seven retries', 20_000)
+      } finally {
+        await session.stop()
+      }
+      return retries.slice(0, 7)
+    }
+    // Control: when every connection counts as stable, each retry starts from the first step again.
+    const hammering = await retriesWith(1)
+    expect(Math.max(...hammering.slice(1))).toBeLessThanOrEqual(50)
+    // As shipped (stable after 30 s): the ceiling doubles each time (50·2^n ms, jittered), so among
+    // retries 4–7 one waits over 100 ms (all four at or under it: a chance of about 4 in 100,000).
+    const patient = await retriesWith(30_000)
+    expect(Math.max(...patient.slice(3))).toBeGreaterThan(100)
+  })
 })
 
 describe('a broker that refuses us', () => {
