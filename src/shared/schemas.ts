@@ -74,6 +74,11 @@ export const SettingsSchema = z.object({
     .string()
     .regex(/^[0-9a-f]{32}$/)
     .optional(),
+  /**
+   * The client id an earlier Parley used (before it had a secret part): the broker
+   * may still hold messages queued for that session. Taken once, then forgotten.
+   */
+  legacyClientId: z.string().min(1).max(200).optional(),
 })
 export type Settings = z.infer<typeof SettingsSchema>
 

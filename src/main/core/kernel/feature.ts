@@ -5,6 +5,7 @@ import type { Route, TopicRouter } from '../mqtt/router'
 import type { Publisher } from '../mqtt/publisher'
 import type { EventBus } from './event-bus'
 import type { Logger } from './log'
+import type { DrainOptions } from './legacy-session'
 import type { Prefs } from './prefs'
 import type { Codec } from '../protocol/codec'
 
@@ -44,6 +45,8 @@ export interface CoreTuning {
   willDelaySeconds: number
   /** A connection must stay up this long before the reconnect back-off starts over (default 30 s). */
   stableAfterMs: number
+  /** How the session of a pre-secret client id is emptied after an upgrade. */
+  legacyDrain: DrainOptions
 }
 
 /** What the kernel gives every feature. */

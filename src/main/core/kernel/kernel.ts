@@ -12,6 +12,7 @@ import { TopicRouter, type Route } from '../mqtt/router'
 import { MqttSession, type SessionConfig } from '../mqtt/session'
 import { WalCheckpointer } from '../store/wal-checkpointer'
 import { EventBus } from './event-bus'
+import { drainLegacySession } from './legacy-session'
 import type { Account, CoreTuning, Feature, FeatureContext, FeatureInstance, Will } from './feature'
 import type { Logger } from './log'
 import { resolveBrokerDir } from './paths'
@@ -26,6 +27,7 @@ export const DEFAULT_TUNING: CoreTuning = {
   reofferWindowMs: 7 * 24 * 3600_000,
   keepaliveSeconds: 30,
   willDelaySeconds: 5,
+  legacyDrain: {},
   stableAfterMs: 30_000,
 }
 
@@ -63,6 +65,8 @@ export class Kernel {
   private brokerStarting: Promise<unknown> | null = null
   private closed = false
   private lifecycle: Promise<unknown> = Promise.resolve()
+  private draining: Promise<void> | null = null
+  private stopDraining: () => void = () => {}
   private readonly checkpointer: WalCheckpointer
 
   constructor(private readonly opts: KernelOptions) {
@@ -227,8 +231,10 @@ export class Kernel {
     const b = s.broker
     const embedded = b.kind === 'embedded' ? b : null
     if (!s.clientSecret) {
-      // Settings from before the client id had a secret part: give it one, once.
+      // Settings from before the client id had a secret part: give it one, once, and
+      // remember the old id, whose broker session may still hold queued messages.
       s.clientSecret = randomBytes(16).toString('hex')
+      s.legacyClientId = clientId(s.groupId, s.deviceId)
       saveSettings(join(this.opts.dataDir, 'settings.json'), s)
     }
     const base = {
@@ -253,6 +259,7 @@ export class Kernel {
         onConnected: (info) => {
           this.publisher.onConnected()
           this.each((i) => i.onConnected?.(info))
+          this.drainLegacy(config, session)
         },
         onDisconnected: ({ byUs }) => {
           this.publisher.onDisconnected(byUs)
@@ -286,10 +293,33 @@ export class Kernel {
     session.start()
   }
 
+  /** Once connected under the new client id, empties the old one's session (see legacy-session.ts). */
+  private drainLegacy(config: SessionConfig, session: MqttSession): void {
+    const s = this.settings
+    const legacy = s?.legacyClientId
+    if (!s || !legacy || this.draining) return
+    const abort = new AbortController()
+    this.stopDraining = () => abort.abort()
+    this.draining = drainLegacySession(config, legacy, this.router, this.opts.log, this.opts.tuning.legacyDrain, abort.signal)
+      .then((done) => {
+        if (done && this.settings === s && this.session === session) {
+          delete s.legacyClientId
+          saveSettings(join(this.opts.dataDir, 'settings.json'), s)
+        }
+      })
+      .catch((err: Error) => this.opts.log.warn('could not take over the old client id session', { error: err.message }))
+      .finally(() => {
+        this.draining = null
+        this.stopDraining = () => {}
+      })
+  }
+
   private async stopSession(): Promise<void> {
     const session = this.session
     this.session = null
     await session?.stop()
+    this.stopDraining()
+    await this.draining
     // A broker still starting closes itself once it sees the session is gone.
     await this.brokerStarting?.catch(() => {})
     this.brokerStarting = null

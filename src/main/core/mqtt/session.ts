@@ -155,7 +155,11 @@ export class MqttSession {
     void this.attemptConnect()
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Disconnects for good. `endSession` (MQTT 5) also asks the broker to drop our
+   * session now (Session Expiry 0 on DISCONNECT) instead of keeping it for later.
+   */
+  async stop(opts: { endSession?: boolean } = {}): Promise<void> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
@@ -163,9 +167,10 @@ export class MqttSession {
     const c = this.client
     this.client = null
     if (c) {
+      const disconnect = opts.endSession && this.version === 5 ? { properties: { sessionExpiryInterval: 0 } } : {}
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 2000)
-        c.end(!c.connected, {}, () => {
+        c.end(!c.connected, disconnect, () => {
           clearTimeout(t)
           resolve()
         })

@@ -49,7 +49,7 @@ describe('messages feature: sending through the publisher', () => {
       publisher,
       prefs: new Prefs(db, silentLogger),
       codec: new Codec(),
-      tuning: { reofferBaseMs: 60_000, reofferWindowMs: 86_400_000, keepaliveSeconds: 30, willDelaySeconds: 5, stableAfterMs: 30_000 },
+      tuning: { reofferBaseMs: 60_000, reofferWindowMs: 86_400_000, keepaliveSeconds: 30, willDelaySeconds: 5, stableAfterMs: 30_000 , legacyDrain: {}},
       account: () => ALICE,
       requireAccount: () => ALICE,
       connected: () => session.connected,

@@ -1,0 +1,89 @@
+import mqtt from 'mqtt'
+import type { TopicRouter } from '../mqtt/router'
+import { MqttSession, type SessionConfig } from '../mqtt/session'
+import type { Logger } from './log'
+
+export interface DrainOptions {
+  /** The broker has gone this long without a message for the old session: it is empty. */
+  quietMs?: number
+  /** Give up (and try again next start) when it cannot connect within this long. */
+  timeoutMs?: number
+}
+
+/**
+ * Before client ids had a secret part, Parley connected as `GroupID@@@{public device
+ * id}`. After the upgrade the broker may still hold messages queued for that old
+ * session. This connects once more under the old id, lets the broker deliver what
+ * it kept (through the same router, so stored before acknowledged, and a message
+ * that also reached the new session is stored once), waits until it is quiet, and
+ * ends the old session for good, so nobody who knows the old id can take it over.
+ * Resolves true when done, false to try again another time.
+ */
+export async function drainLegacySession(
+  config: SessionConfig,
+  legacyClientId: string,
+  router: TopicRouter,
+  log: Logger,
+  opts: DrainOptions = {},
+  /** Aborted when Parley closes or reconnects elsewhere: stop at once, try again next time. */
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const quietMs = opts.quietMs ?? 1500
+  const timeoutMs = opts.timeoutMs ?? 30_000
+  let connectedAt: number | null = null
+  let last = 0
+  let count = 0
+  const session = new MqttSession(
+    // No Last Will and no subscriptions of its own: it only empties what the old session holds.
+    { ...config, clientId: legacyClientId, will: null },
+    {
+      subscriptions: () => ({}),
+      onMessages: (packets) => {
+        last = Date.now()
+        count += packets.length
+        router.dispatch(packets)
+      },
+      onConnected: () => {
+        connectedAt ??= Date.now()
+        last = Date.now()
+      },
+      onStatus: () => {},
+    },
+    log,
+  )
+  session.start()
+  const deadline = Date.now() + timeoutMs
+  try {
+    while (connectedAt === null || Date.now() - last < quietMs) {
+      if (signal?.aborted || (connectedAt === null && Date.now() > deadline)) return false
+      await new Promise((r) => setTimeout(r, 100).unref())
+    }
+    const v5 = session.protocolVersion === 5
+    await session.stop({ endSession: true })
+    // MQTT 3.1.1 has no way to end a session on DISCONNECT: a clean connect discards it.
+    if (!v5) await cleanConnect(config, legacyClientId)
+    log.info('took over what the broker kept for the old client id, and ended that session', { messages: count })
+    return true
+  } finally {
+    await session.stop()
+  }
+}
+
+function cleanConnect(config: SessionConfig, clientId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const c = mqtt.connect(config.url, {
+      clientId,
+      clean: true,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      username: config.username || undefined,
+      password: config.password || undefined,
+      ca: config.ca || undefined,
+    })
+    const done = () => c.end(true, {}, () => resolve())
+    c.once('connect', done)
+    c.once('error', done)
+    c.once('close', () => resolve())
+  })
+}

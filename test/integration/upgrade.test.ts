@@ -1,0 +1,54 @@
+/**
+ * Upgrading from a Parley whose MQTT client id was `GID_PARLEY@@@{public device id}`:
+ * the new client id has a secret part, and what the broker had queued for the old
+ * session is taken over once, after which that session is gone.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { encodeEnvelope, textEnvelope } from '../../src/main/core/protocol/codec'
+import { useMosquittoLab, waitFor } from '../helpers/core'
+
+const DEVICE = '0123456789abcdef'
+const OLD_CLIENT_ID = `GID_PARLEY@@@${DEVICE}`
+
+describe('upgrade from a client id without a secret', () => {
+  const env = useMosquittoLab()
+
+  it("takes over what the broker queued for the old client id, once, and ends that session", async () => {
+    // What the earlier Parley left: settings without clientSecret, and a persistent broker session.
+    const dataDir = env.lab.dir('bob')
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    const settingsPath = join(dataDir, 'settings.json')
+    writeFileSync(
+      settingsPath,
+      JSON.stringify({ version: 1, user: 'bob', broker: { kind: 'url', url: env.broker.url }, root: 'IMS', groupId: 'GID_PARLEY', deviceId: DEVICE }),
+      { mode: 0o600 },
+    )
+    const old = await env.lab.client(env.broker.url, { clientId: OLD_CLIENT_ID, clean: false, properties: { sessionExpiryInterval: 3600 } })
+    await old.subscribeAsync('IMS/bob/Inbox/Msg/+', { qos: 1 })
+    await old.endAsync()
+
+    // Sent while bob was "away" under his old client id: only that session holds it.
+    const pub = await env.lab.client(env.broker.url)
+    const queued = textEnvelope('alice', 'alice-device', 'Sent before the upgrade', 1)
+    await pub.publishAsync('IMS/bob/Inbox/Msg/alice', encodeEnvelope(queued), { qos: 1 })
+
+    const bob = await env.lab.open('bob', undefined, { dataDir, tuning: { legacyDrain: { quietMs: 300 } } })
+    await bob.connected()
+    const got = await waitFor(async () => (await bob.history('alice')).find((m) => m.id === queued.id), 'the queued message to arrive')
+    expect(got.text).toBe('Sent before the upgrade')
+
+    const settings = await waitFor(() => {
+      const s = JSON.parse(readFileSync(settingsPath, 'utf8')) as { clientSecret?: string; legacyClientId?: string }
+      return s.legacyClientId === undefined && s.clientSecret ? s : null
+    }, 'the old client id to be forgotten')
+    expect(settings.clientSecret).toMatch(/^[0-9a-f]{32}$/)
+    expect(bob.log.lines.some((l) => l.includes('took over what the broker kept for the old client id') && l.includes('"messages":1'))).toBe(true)
+
+    // The old session is gone: connecting with its id finds nothing kept.
+    const probe = await env.lab.client(env.broker.url, { clientId: OLD_CLIENT_ID, clean: false, properties: { sessionExpiryInterval: 60 } })
+    expect((probe as unknown as { connackPacket?: { sessionPresent: boolean } }).connackPacket?.sessionPresent ?? null).toBe(false)
+    expect((await bob.history('alice')).filter((m) => m.id === queued.id)).toHaveLength(1)
+  })
+})
