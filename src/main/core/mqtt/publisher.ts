@@ -59,8 +59,19 @@ const REFUSALS: Record<number, string> = {
   0x99: 'The broker refused the message format.',
 }
 
-/** Disconnections with a publish in flight after which it is taken for the cause and marked failed. */
+/** Disconnections with a publish alone in flight after which it is taken for the cause and marked failed. */
 const MAX_DROPS = 2
+/**
+ * A broker that refuses a packet hangs up at once; a connection lost later (a
+ * keepalive timeout, a laptop going to sleep) says nothing about what was in flight.
+ */
+const DROP_WINDOW_MS = 3000
+
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void
+  const promise = new Promise<T>((r) => (resolve = r))
+  return { promise, resolve }
+}
 
 /**
  * The kernel's publisher. Stored publishes live in the `outbox` table before they
@@ -75,8 +86,15 @@ const MAX_DROPS = 2
  */
 export class Publisher {
   private readonly handlers = new Map<string, OutboxHandlers>()
-  /** rowid → the attempt in flight on the current connection. */
-  private readonly inflight = new Map<number, symbol>()
+  /** rowid → the attempt in flight on the current connection, and when it went out. */
+  private readonly inflight = new Map<number, { token: symbol; sentAt: number }>()
+  /**
+   * Settles when the current connection is lost. MQTT.js (clean: false) never settles
+   * the callback of a publish whose connection dropped, so waiting attempts race this.
+   */
+  private connectionLost = deferred<'lost'>()
+  /** Counts connections, so a drain left over from an earlier one knows it is stale. */
+  private generation = 0
   private flushQueued = false
   private draining = false
   private offerTimer: NodeJS.Timeout | null = null
@@ -103,6 +121,7 @@ export class Publisher {
       remove: db.prepare(`DELETE FROM outbox WHERE rowid = ?`),
       failed: db.prepare(`UPDATE outbox SET state = 'failed' WHERE rowid = ?`),
       dropped: db.prepare(`UPDATE outbox SET drops = drops + 1 WHERE rowid = ? AND state = 'queued' RETURNING drops`),
+      suspect: db.prepare(`UPDATE outbox SET drops = max(drops, 1) WHERE rowid = ? AND state = 'queued'`),
       confirm: db.prepare(`DELETE FROM outbox WHERE owner = ? AND ref = ?`),
       retry: db.prepare(`UPDATE outbox SET state = 'queued', drops = 0 WHERE owner = ? AND ref = ? AND state = 'failed'`),
       reofferable: db.prepare(`SELECT * FROM outbox WHERE state = 'acked' AND reoffer = 1 ORDER BY rowid`),
@@ -160,32 +179,47 @@ export class Publisher {
    */
   onConnected(): void {
     this.inflight.clear()
+    this.generation++
+    this.connectionLost = deferred()
     this.expireOffers()
     this.flush()
     for (const row of this.q.reofferable.all() as Row[]) this.offer(row)
     this.scheduleOffers()
   }
 
-  /** The connection dropped: whatever was in flight is a suspect now (unless we cut it ourselves). */
+  /**
+   * The connection dropped. What was published just before becomes a suspect (sent
+   * on its own next time); one that was alone in flight and dropped twice is taken
+   * for the cause and fails. Unless we cut the connection ourselves.
+   */
   onDisconnected(byUs = false): void {
-    const lost = [...this.inflight.keys()]
+    const lost = [...this.inflight]
     this.inflight.clear()
+    this.connectionLost.resolve('lost')
+    // No re-offers while offline: the next connection offers everything anyway.
+    if (this.offerTimer) clearTimeout(this.offerTimer)
+    this.offerTimer = null
     if (byUs) return
-    for (const rowid of lost) {
-      const r = this.q.dropped.get(rowid) as { drops: number } | undefined
-      if (r && r.drops >= MAX_DROPS) this.fail(rowid, 'The broker closed the connection each time this was sent.')
+    const now = Date.now()
+    const recent = lost.filter(([, a]) => now - a.sentAt <= DROP_WINDOW_MS).map(([rowid]) => rowid)
+    if (recent.length === 1) {
+      const r = this.q.dropped.get(recent[0]!) as { drops: number } | undefined
+      if (r && r.drops >= MAX_DROPS) this.fail(recent[0]!, 'The broker closed the connection each time this was sent.')
+      return
     }
+    for (const rowid of recent) this.q.suspect.run(rowid)
   }
 
   flush(): void {
     const s = this.session()
     if (this.closed || !s?.connected) return
+    const clean: Promise<Outcome>[] = []
     let suspects = false
     for (const row of this.q.queued.all() as Row[]) {
       if (row.drops > 0) suspects = true
-      else void this.send(row)
+      else clean.push(this.send(row))
     }
-    if (suspects) void this.drainSuspects()
+    if (suspects) void this.drainSuspects(Promise.all(clean))
   }
 
   close(): void {
@@ -204,11 +238,13 @@ export class Publisher {
     })
   }
 
-  /** Suspects go out one at a time, each after the previous one's outcome. */
-  private async drainSuspects(): Promise<void> {
+  /** Suspects go out one at a time, after the others have their outcome and each after the previous one's. */
+  private async drainSuspects(others: Promise<unknown>): Promise<void> {
     if (this.draining) return
     this.draining = true
+    const generation = this.generation
     try {
+      await others
       for (;;) {
         if (this.closed || !this.session()?.connected) return
         const row = this.q.firstSuspect.get() as Row | undefined
@@ -217,22 +253,27 @@ export class Publisher {
       }
     } finally {
       this.draining = false
+      // A new connection began while this one wound down: its flush found us busy, so go again.
+      if (generation !== this.generation) this.scheduleFlush()
     }
   }
 
   private send(row: Row): Promise<Outcome> {
     const s = this.session()
     if (!s?.connected || this.inflight.has(row.rowid)) return Promise.resolve('lost')
-    const attempt = Symbol(row.ref)
+    const attempt = { token: Symbol(row.ref), sentAt: Date.now() }
     this.inflight.set(row.rowid, attempt)
-    return s.publish(row.topic, row.payload, { qos: 1 }).then(
+    const settle = () => {
+      if (this.inflight.get(row.rowid) === attempt) this.inflight.delete(row.rowid)
+    }
+    const outcome = s.publish(row.topic, row.payload, { qos: 1 }).then(
       () => {
-        if (this.inflight.get(row.rowid) === attempt) this.inflight.delete(row.rowid)
+        settle()
         this.onAcked(row)
         return 'acked' as const
       },
       (err: Error & { code?: unknown }) => {
-        if (this.inflight.get(row.rowid) === attempt) this.inflight.delete(row.rowid)
+        settle()
         const code = typeof err.code === 'number' ? err.code : null
         if (code !== null && code >= 0x80) {
           this.fail(row.rowid, REFUSALS[code] ?? `The broker refused the message (reason ${code}).`)
@@ -242,6 +283,7 @@ export class Publisher {
         return 'lost' as const
       },
     )
+    return Promise.race([outcome, this.connectionLost.promise])
   }
 
   private onAcked(row: Row): void {
@@ -279,13 +321,14 @@ export class Publisher {
   private scheduleOffers(): void {
     if (this.offerTimer) clearTimeout(this.offerTimer)
     this.offerTimer = null
-    if (this.closed) return
+    // Offline, nothing can be offered: onConnected offers everything and arms the timer again.
+    if (this.closed || !this.session()?.connected) return
     const at = (this.q.nextOffer.get() as { at: number | null }).at
     if (at === null) return
     this.offerTimer = setTimeout(
       () => {
         this.offerTimer = null
-        if (this.closed) return
+        if (this.closed || !this.session()?.connected) return
         this.expireOffers()
         for (const row of this.q.reofferDue.all(Date.now()) as Row[]) this.offer(row)
         this.scheduleOffers()
