@@ -153,4 +153,17 @@ describe('presence', () => {
     // At least when alice last saw him (away, at awayAt), not the will's connect time ~1 s earlier.
     expect(p.lastSeen).toBeGreaterThanOrEqual(awayAt)
   })
+
+  it('bob moves to another broker: he says goodbye on the old one, so alice sees him offline', async () => {
+    const alice = await env.lab.open('alice6', urlBroker(env.broker.url))
+    const bob = await env.lab.open('bob6', urlBroker(env.broker.url))
+    await alice.connected()
+    await bob.connected()
+    await alice.services.presence.get('bob6')
+    await alice.presenceBecomes('bob6', 'online')
+    const port = await freePort()
+    await bob.services.account.setup({ user: 'bob6', broker: { kind: 'url', url: `mqtt://127.0.0.1:${port}` } })
+    const p = await alice.presenceBecomes('bob6', 'offline')
+    expect(p.lastSeen).not.toBeNull()
+  })
 })

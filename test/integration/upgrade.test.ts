@@ -51,4 +51,31 @@ describe('upgrade from a client id without a secret', () => {
     expect((probe as unknown as { connackPacket?: { sessionPresent: boolean } }).connackPacket?.sessionPresent ?? null).toBe(false)
     expect((await bob.history('alice')).filter((m) => m.id === queued.id)).toHaveLength(1)
   })
+
+  it('a change of settings during the take-over does not forget the old client id: it is drained after the reconnect', async () => {
+    const dataDir = env.lab.dir('carol')
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    const settingsPath = join(dataDir, 'settings.json')
+    const oldId = 'GID_PARLEY@@@fedcba9876543210'
+    writeFileSync(
+      settingsPath,
+      JSON.stringify({ version: 1, user: 'carol', broker: { kind: 'url', url: env.broker.url }, root: 'IMS', groupId: 'GID_PARLEY', deviceId: 'fedcba9876543210' }),
+      { mode: 0o600 },
+    )
+    const old = await env.lab.client(env.broker.url, { clientId: oldId, clean: false, properties: { sessionExpiryInterval: 3600 } })
+    await old.subscribeAsync('IMS/carol/Inbox/Msg/+', { qos: 1 })
+    await old.endAsync()
+    const pub = await env.lab.client(env.broker.url)
+    const queued = textEnvelope('alice', 'alice-device', 'Queued for the old id', 1)
+    await pub.publishAsync('IMS/carol/Inbox/Msg/alice', encodeEnvelope(queued), { qos: 1 })
+
+    // A long quiet period keeps the first take-over running while the settings change.
+    const carol = await env.lab.open('carol', undefined, { dataDir, tuning: { legacyDrain: { quietMs: 1500 } } })
+    await carol.connected()
+    await carol.services.account.setup({ user: 'carol', broker: { kind: 'url', url: env.broker.url, username: 'carol' } })
+    expect(JSON.parse(readFileSync(settingsPath, 'utf8')).legacyClientId).toBe(oldId)
+
+    await waitFor(async () => (await carol.history('alice')).find((m) => m.id === queued.id), 'the queued message', 15_000)
+    await waitFor(() => JSON.parse(readFileSync(settingsPath, 'utf8')).legacyClientId === undefined, 'the old id to be drained and forgotten', 15_000)
+  })
 })

@@ -188,8 +188,12 @@ export class Kernel {
       groupId: prev?.groupId ?? DEFAULT_GROUP_ID,
       deviceId: prev?.deviceId ?? randomBytes(8).toString('hex'),
       clientSecret: prev?.clientSecret ?? randomBytes(16).toString('hex'),
+      // Not drained yet: the old session may still hold messages, and its id is guessable.
+      ...(prev?.legacyClientId ? { legacyClientId: prev.legacyClientId } : {}),
     }
     saveSettings(join(this.opts.dataDir, 'settings.json'), next)
+    // Leaving this broker (or this name) cleanly sends no Last Will: say goodbye first.
+    await this.sayGoodbye()
     await this.stopSession()
     this.settings = next
     this.problems = []
@@ -242,7 +246,8 @@ export class Kernel {
       sessionExpirySeconds: this.opts.sessionExpirySeconds,
       keepaliveSeconds: this.opts.tuning.keepaliveSeconds,
       stableAfterMs: this.opts.tuning.stableAfterMs,
-      will: this.willFor(account),
+      // Built at each CONNECT, so the will's time is that of the connection it guards.
+      will: () => this.willFor(account),
     }
     const config: SessionConfig =
       b.kind === 'embedded'
@@ -314,6 +319,11 @@ export class Kernel {
       })
   }
 
+  /** Lets features publish their goodbyes (presence: offline) while the session is still up. */
+  private async sayGoodbye(): Promise<void> {
+    await Promise.all([...this.features.values()].map(({ instance }) => instance.beforeClose?.().catch(() => {})))
+  }
+
   private async stopSession(): Promise<void> {
     const session = this.session
     this.session = null
@@ -333,7 +343,7 @@ export class Kernel {
     this.closed = true
     return this.serial(async () => {
       // Features say goodbye first (presence publishes "offline") while the session is still up.
-      await Promise.all([...this.features.values()].map(({ instance }) => instance.beforeClose?.().catch(() => {})))
+      await this.sayGoodbye()
       await this.stopSession()
       this.publisher.close()
       this.each((i) => i.close?.())

@@ -35,7 +35,7 @@ export async function drainLegacySession(
   let count = 0
   const session = new MqttSession(
     // No Last Will and no subscriptions of its own: it only empties what the old session holds.
-    { ...config, clientId: legacyClientId, will: null },
+    { ...config, clientId: legacyClientId, will: undefined },
     {
       subscriptions: () => ({}),
       onMessages: (packets) => {
@@ -58,6 +58,8 @@ export async function drainLegacySession(
       if (signal?.aborted || (connectedAt === null && Date.now() > deadline)) return false
       await new Promise((r) => setTimeout(r, 100).unref())
     }
+    // Ending the session needs the connection that holds it; gone meanwhile, try another time.
+    if (!session.connected) return false
     const v5 = session.protocolVersion === 5
     await session.stop({ endSession: true })
     // MQTT 3.1.1 has no way to end a session on DISCONNECT: a clean connect discards it.

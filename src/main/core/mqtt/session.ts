@@ -19,8 +19,8 @@ export interface SessionConfig {
   /** A connection must stay up this long before the back-off starts over (default 30 s). */
   stableAfterMs?: number
   backoff?: BackoffOptions
-  /** The Last Will, set on every CONNECT. */
-  will?: Will | null
+  /** The Last Will, asked for before every CONNECT. */
+  will?: () => Will | null
 }
 
 export interface PublishOptions {
@@ -249,7 +249,7 @@ export class MqttSession {
 
   private applyProtocol(o: IClientOptions): void {
     o.protocolVersion = this.version
-    const will = this.config.will
+    const will = this.config.will?.() ?? null
     if (this.version === 5) {
       // Maximum Packet Size: the broker must not forward us anything larger (it drops it instead),
       // so an oversize payload is never read into memory here.
