@@ -4,7 +4,8 @@
  * yet) getting the message once when they first do.
  */
 import { describe, expect, it } from 'vitest'
-import { FAST, record, sleep, urlBroker, useMosquittoLab, waitFor } from '../helpers/core'
+import { encodeEnvelope, textEnvelope } from '../../src/main/core/protocol/codec'
+import { FAST, publish, record, sleep, urlBroker, useMosquittoLab, waitFor } from '../helpers/core'
 
 describe('receipts', () => {
   const env = useMosquittoLab({ tuning: FAST })
@@ -97,5 +98,24 @@ describe('receipts', () => {
     expect(got.text).toBe('when you come online')
     await waitFor(async () => (await alice.storedStatus('dave4', m.id)) === 'delivered', 'alice to see it delivered')
     expect(dave.messages().filter((x) => x.id === m.id)).toHaveLength(1)
+  })
+
+  it('a message bob deleted stays deleted when it is delivered again, and is still acknowledged', async () => {
+    const bob = await env.lab.open('bob7', urlBroker(env.broker.url))
+    await bob.connected()
+    const raw = await env.lab.client(env.broker.url)
+    const receipts = await record(raw, 'IMS/mallory7/Inbox/Rcpt/bob7')
+    const e = textEnvelope('mallory7', 'dev', 'Delete me', 1)
+    await publish(raw, 'IMS/bob7/Inbox/Msg/mallory7', encodeEnvelope(e))
+    await waitFor(async () => (await bob.history('mallory7')).some((m) => m.id === e.id), 'bob to store it')
+    await waitFor(() => receipts.length >= 1, 'the first delivery receipt')
+    await bob.services.messages.remove(e.id)
+    expect(await bob.history('mallory7')).toEqual([])
+
+    // Offered again (the sender did not hear of the delivery): not stored, but acknowledged.
+    await publish(raw, 'IMS/bob7/Inbox/Msg/mallory7', encodeEnvelope(e))
+    await waitFor(() => receipts.filter((r) => JSON.parse(r.payload.toString()).body.ids.includes(e.id)).length >= 2, 'a second delivery receipt')
+    expect(await bob.history('mallory7')).toEqual([])
+    expect(bob.messages().filter((m) => m.id === e.id)).toHaveLength(1)
   })
 })

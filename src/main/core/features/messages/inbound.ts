@@ -73,7 +73,8 @@ function idsToAcknowledge(
   const bySender = new Map<string, string[]>()
   for (const r of rows) {
     if (plain.has(r.id)) continue // plain text from a non-Parley client: the id is ours, not the sender's
-    const storedIn = fresh.get(r.id) ?? store.get(r.id)?.conversationId
+    // A message deleted here was delivered all the same: say so, or the sender keeps offering it.
+    const storedIn = fresh.get(r.id) ?? store.conversationOf(r.id)
     if (storedIn !== r.conversationId) continue
     const list = bySender.get(r.sender)
     if (list) list.push(r.id)

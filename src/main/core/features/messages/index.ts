@@ -12,14 +12,17 @@ import type { ConversationsApi } from '../conversations'
 import type { ConversationTransport, MessagesApi, ReceivedBatch } from './api'
 import { handleDirect } from './inbound'
 import { migration0005 } from './migrations/0005_message_statuses'
+import { migration0007 } from './migrations/0007_message_tombstones'
 import { MessageStore } from './store'
 
 const OWNER = 'messages'
+/** How long a deleted message's id is remembered: longer than any re-offer. */
+const TOMBSTONE_DAYS = 30
 
 export const messagesFeature = defineFeature({
   name: 'messages',
   dependsOn: ['conversations'],
-  migrations: [migration0005],
+  migrations: [migration0005, migration0007],
   create(ctx) {
     const conversations = ctx.use<ConversationsApi>('conversations')
     const store = new MessageStore(ctx.db, conversations.store)
@@ -96,6 +99,7 @@ export const messagesFeature = defineFeature({
       ],
       onAccount(account) {
         if (account) reconcile(account)
+        store.pruneTombstones(Date.now() - TOMBSTONE_DAYS * 86_400_000)
       },
       service: {
         async page(query) {

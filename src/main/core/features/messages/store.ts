@@ -63,11 +63,15 @@ export class MessageStore {
   ) {
     this.insertManyTx = db.transaction((batch: readonly NewMessage[]) => this.insertBatch(batch))
     this.q = {
+      // A message deleted here stays deleted when it is delivered or offered again.
       insert: db.prepare(
         `INSERT INTO messages (id, conversation_id, sender, sender_device, direction, ts, seq, text, status, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM message_tombstones WHERE id = ?)
          ON CONFLICT(id) DO NOTHING`,
       ),
+      tombstone: db.prepare(`INSERT OR REPLACE INTO message_tombstones (id, conversation_id, deleted_at) VALUES (?, ?, ?)`),
+      tombstoneOf: db.prepare(`SELECT conversation_id FROM message_tombstones WHERE id = ?`),
+      pruneTombstones: db.prepare(`DELETE FROM message_tombstones WHERE deleted_at < ?`),
       get: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE id = ?`),
       pageLatest: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY ts DESC, id DESC LIMIT ?`),
       pageBefore: db.prepare(
@@ -125,7 +129,7 @@ export class MessageStore {
         touched.set(m.conversationId, (touch = { ts: 0, unread: 0, created, stored: false }))
       }
       // Positional parameters: this is the receive hot path, and binding by name costs an object per row.
-      if (this.q.insert.run(m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now).changes === 0) continue
+      if (this.q.insert.run(m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now, m.id).changes === 0) continue
       inserted.push({ id: m.id, conversationId: m.conversationId, sender: m.sender, direction: m.direction, ts: m.ts, text: m.text, status: m.status, error: null })
       touch.stored = true
       touch.ts = Math.max(touch.ts, m.ts)
@@ -180,10 +184,22 @@ export class MessageStore {
     return changed
   }
 
-  /** Deletes a message; returns its conversation, or null when there was none. */
+  /** Deletes a message and remembers its id; returns its conversation, or null when there was none. */
   remove(id: string): string | null {
     const row = this.q.remove.get(id) as { conversation_id: string } | undefined
+    if (row) this.q.tombstone.run(id, row.conversation_id, Date.now())
     return row?.conversation_id ?? null
+  }
+
+  /** The conversation a message id belongs to, here or among the deleted; null when unknown. */
+  conversationOf(id: string): string | null {
+    const row = (this.q.get.get(id) ?? this.q.tombstoneOf.get(id)) as { conversation_id: string } | undefined
+    return row?.conversation_id ?? null
+  }
+
+  /** Forgets deletions older than `before` (ms since epoch). */
+  pruneTombstones(before: number): void {
+    this.q.pruneTombstones.run(before)
   }
 
   /** Marks the conversation's incoming messages seen and returns their ids (for a read receipt). */

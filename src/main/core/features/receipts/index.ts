@@ -48,7 +48,7 @@ export const receiptsFeature = defineFeature({
 
     // Delivery receipts wait a moment so a burst of batches is acknowledged in a few
     // publishes, not one per commit; a person cannot see the difference in a ✓✓.
-    const owed = new Map<string, string[]>()
+    const owed = new Map<string, Set<string>>()
     let owedTimer: NodeJS.Timeout | null = null
     const sendOwed = (): void => {
       if (owedTimer) clearTimeout(owedTimer)
@@ -58,7 +58,7 @@ export const receiptsFeature = defineFeature({
       owed.clear()
       if (!account) return
       for (const [sender, ids] of due) {
-        for (const part of chunks(ids, MAX_RECEIPT_IDS)) {
+        for (const part of chunks([...ids], MAX_RECEIPT_IDS)) {
           const r = receipt(account, sender, 'delivered', part)
           ctx.publisher.publish(r.topic, r.payload, { qos: 1 }).catch(() => {})
         }
@@ -69,11 +69,11 @@ export const receiptsFeature = defineFeature({
       return () => {
         let total = 0
         for (const [sender, ids] of batch.idsBySender) {
-          const list = owed.get(sender)
-          if (list) list.push(...ids)
-          else owed.set(sender, [...ids])
+          const set = owed.get(sender)
+          if (set) for (const id of ids) set.add(id)
+          else owed.set(sender, new Set(ids))
         }
-        for (const list of owed.values()) total += list.length
+        for (const set of owed.values()) total += set.size
         if (total >= MAX_RECEIPT_IDS) sendOwed()
         else if (!owedTimer) owedTimer = setTimeout(sendOwed, DELIVERED_DELAY_MS)
       }
