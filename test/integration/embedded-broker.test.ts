@@ -2,10 +2,12 @@
  * The zero-config broker: Aedes (MQTT 3.1.1) with LevelDB persistence, hosted by
  * whichever Parley on the machine starts first.
  */
+import { statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ensureEmbeddedBroker, isMqttBroker, startEmbeddedBroker, type EmbeddedBroker } from '../../src/main/core/broker/embedded-broker'
 import { silentLogger } from '../../src/main/core/kernel/log'
+import { resolveBrokerDir } from '../../src/main/core/kernel/paths'
 import { freePort } from '../helpers/mosquitto'
 import { embeddedBroker, Lab, sleep, urlBroker, waitFor } from '../helpers/core'
 
@@ -38,6 +40,8 @@ describe('embedded broker', () => {
     const back = await bob.send('alice', 'and back')
     await waitFor(() => alice.messages().find((m) => m.id === back.id && m.direction === 'in'), 'alice to receive')
     expect((await alice.services.account.getState()).connection.protocolVersion).toBe(4)
+    // Its queues hold other people's messages: private to this user.
+    expect(statSync(resolveBrokerDir(port)).mode & 0o777).toBe(0o700)
   })
 
   it('the hosting Parley closes promptly while another Parley is still connected to its broker', async () => {

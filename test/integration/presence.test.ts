@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { freePort } from '../helpers/mosquitto'
-import { FAST, record, sleep, urlBroker, useMosquittoLab, waitFor } from '../helpers/core'
+import { FAST, publish, record, sleep, urlBroker, useMosquittoLab, waitFor } from '../helpers/core'
 import { startNode } from './support/processes'
 
 describe('presence', () => {
@@ -165,5 +165,21 @@ describe('presence', () => {
     await bob.services.account.setup({ user: 'bob6', broker: { kind: 'url', url: `mqtt://127.0.0.1:${port}` } })
     const p = await alice.presenceBecomes('bob6', 'offline')
     expect(p.lastSeen).not.toBeNull()
+  })
+
+  it('someone publishing presence for many made-up devices of mallory gets 16 of them followed, no more', async () => {
+    const alice = await env.lab.open('alice9', urlBroker(env.broker.url))
+    await alice.connected()
+    const raw = await env.lab.client(env.broker.url)
+    for (let i = 0; i < 20; i++) {
+      const e = { v: 1, id: '01900000-0000-7000-8000-' + String(i).padStart(12, '0'), type: 'presence', from: 'mallory9', ts: Date.now(), body: { state: 'online' } }
+      await publish(raw, `IMS/mallory9/Presence/dev${i}`, JSON.stringify(e), { retain: true })
+    }
+    await alice.services.presence.get('mallory9')
+    await waitFor(() => alice.log.lines.some((l) => l.includes('more than 16 devices')), 'the cap to apply')
+    await sleep(300)
+    const taken = alice.log.lines.filter((l) => l.includes('debug presence') && l.includes('"user":"mallory9"'))
+    expect(taken).toHaveLength(16)
+    for (let i = 0; i < 20; i++) await publish(raw, `IMS/mallory9/Presence/dev${i}`, '', { retain: true })
   })
 })

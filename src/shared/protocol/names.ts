@@ -11,6 +11,12 @@ export const MAX_NAME_LENGTH = 64
  * connection on a topic that contains one.
  */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u
+/**
+ * The zero-width joiner is a format character too, but between two emoji it is what
+ * builds 👩‍💻 or 🏳️‍🌈: allowed there (after an emoji and its optional variation
+ * selector or skin tone), nowhere else.
+ */
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}(?:\u{FE0F}|\p{Emoji_Modifier})?)\u200D(?=\p{Extended_Pictographic})/gu
 
 /**
  * A name becomes one MQTT topic level, so anything that would split the level
@@ -27,7 +33,7 @@ export const NameSchema = z
   .refine((s) => [...s].length <= MAX_NAME_LENGTH, { error: `A name can be at most ${MAX_NAME_LENGTH} characters.` })
   .refine((s) => !/[/+#]/.test(s), { error: 'A name cannot contain "/", "+" or "#".' })
   .refine((s) => !/\s/u.test(s), { error: 'A name cannot contain spaces.' })
-  .refine((s) => !INVISIBLE.test(s), {
+  .refine((s) => !INVISIBLE.test(s.replace(EMOJI_JOINER, '')), {
     error: 'A name cannot contain control or invisible characters (such as direction marks or zero-width spaces).',
   })
   // A lone surrogate is not a character: UTF-8 cannot carry it (MQTT forbids it in topics) and it would become U+FFFD.

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net'
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync } from 'node:fs'
 import mqtt from 'mqtt'
 import type { Logger } from '../kernel/log'
 
@@ -49,7 +49,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   let db: { close(): Promise<void> } | null = null
   let broker: { handle: unknown; close(cb: () => void): void }
   try {
-    mkdirSync(opts.dir, { recursive: true })
+    // The queues hold other people's messages to us: readable by this user alone.
+    mkdirSync(opts.dir, { recursive: true, mode: 0o700 })
+    chmodSync(opts.dir, 0o700)
     const [{ Aedes }, { Level }, persistenceModule] = await Promise.all([
       import('aedes'),
       import('level'),

@@ -4,15 +4,19 @@ import { ParleyError } from '../../../shared/rpc'
 
 const heldHere = new Set<string>()
 
+/** Parley's own files in a data directory (with their -wal/-shm, temp and set-aside copies). */
+const OWN_FILES = /^(history\.db|settings\.json|parley\.lock)/
+
 /**
- * Creates the data directory private (0700) and makes what is already in it private
- * (files 0600), whatever the umask: it holds someone's message history.
+ * Creates the data directory private (0700) and makes Parley's files in it private
+ * (0600), whatever the umask: they hold someone's message history. Other files are
+ * left alone (someone may point --data-dir at a folder that has other things in it).
  */
 export function prepareDataDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   chmodSync(dir, 0o700)
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isFile()) chmodSync(join(dir, entry.name), 0o600)
+    if (entry.isFile() && OWN_FILES.test(entry.name)) chmodSync(join(dir, entry.name), 0o600)
   }
 }
 

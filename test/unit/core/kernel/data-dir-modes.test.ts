@@ -34,12 +34,19 @@ describe('data directory permissions', () => {
     writeFileSync(join(dir, 'settings.json'), '{}', { mode: 0o644 })
     writeFileSync(join(dir, 'history.db'), '', { mode: 0o666 })
     chmodSync(join(dir, 'history.db'), 0o666)
+    writeFileSync(join(dir, 'history.db-wal'), '', { mode: 0o644 })
+    chmodSync(join(dir, 'history.db-wal'), 0o644)
     mkdirSync(join(dir, 'logs'), { mode: 0o755 })
+    // Someone's --data-dir may hold other things: a script keeps its executable bits.
+    writeFileSync(join(dir, 'deploy.sh'), '#!/bin/sh\n')
+    chmodSync(join(dir, 'deploy.sh'), 0o755)
     prepareDataDir(dir)
     expect(mode(dir)).toBe(0o700)
     expect(mode(join(dir, 'settings.json'))).toBe(0o600)
     expect(mode(join(dir, 'history.db'))).toBe(0o600)
+    expect(mode(join(dir, 'history.db-wal'))).toBe(0o600)
     expect(mode(join(dir, 'logs'))).toBe(0o755)
+    expect(mode(join(dir, 'deploy.sh'))).toBe(0o755)
   })
 
   it('lockDataDir prepares the directory and writes its lock file 0600, with umask 022 or 0', () => {

@@ -82,5 +82,9 @@ describe('names: invisible, control and decomposed characters', () => {
     expect(nameProblem('a\ud800')).not.toBeNull()
     expect(nameProblem('\udfffbob')).not.toBeNull()
   })
-})
 
+  it('accepts the zero-width joiner inside an emoji sequence, and nowhere else', () => {
+    for (const emoji of ['👩\u200D💻', '🏳️\u200D🌈', '👩🏽\u200D💻', 'ana👩\u200D💻']) expect(nameProblem(emoji)).toBeNull()
+    for (const spoof of ['a\u200Db', '👩\u200Db', 'a\u200D💻', '\u200D👩']) expect(nameProblem(spoof)).toMatch(/invisible/)
+  })
+})

@@ -19,6 +19,8 @@ export interface PresenceApi {
 }
 
 const MODE_PREF = 'presence.mode'
+/** Most devices followed per person. */
+const MAX_DEVICES_PER_USER = 16
 /** How long the goodbye ("offline") may take on close before we give up on it. */
 const GOODBYE_MS = 1500
 
@@ -77,6 +79,11 @@ export const presenceFeature = defineFeature({
         const before = presenceOf(t.user)
         let devices = live.get(t.user)
         if (!devices) live.set(t.user, (devices = new Map()))
+        if (!devices.has(t.device) && devices.size >= MAX_DEVICES_PER_USER) {
+          // Anyone can publish retained presence under any device name: don't let that grow without end.
+          ctx.log.warn('dropped a presence message', { topic: p.topic, reason: `more than ${MAX_DEVICES_PER_USER} devices` })
+          continue
+        }
         if ((p.payload as Uint8Array).byteLength === 0) {
           // A cleared retained message: that device is gone for good.
           devices.delete(t.device)

@@ -92,6 +92,9 @@ export const receiptsFeature = defineFeature({
       })()
     })
 
+    // A read receipt the broker refuses is not worth a retry button: forget it.
+    ctx.publisher.register(OWNER, { failed: (ref) => ctx.publisher.cancel(OWNER, ref) })
+
     // Someone came online: what is waiting for their receipt may have missed them (no session yet).
     presence.onCameOnline((user) => messages.reofferTo(user))
 
