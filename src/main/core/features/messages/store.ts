@@ -56,6 +56,8 @@ export const OUTGOING_RANK = `CASE status WHEN 'pending' THEN 0 WHEN 'failed' TH
 export class MessageStore {
   private readonly q
   private readonly insertManyTx: (batch: readonly NewMessage[]) => ChatMessage[]
+  /** Whether any deletion is remembered: only then does an insert look for one (the hot path). */
+  private tombstones: boolean
 
   constructor(
     private readonly db: Database.Database,
@@ -63,12 +65,18 @@ export class MessageStore {
   ) {
     this.insertManyTx = db.transaction((batch: readonly NewMessage[]) => this.insertBatch(batch))
     this.q = {
-      // A message deleted here stays deleted when it is delivered or offered again.
       insert: db.prepare(
+        `INSERT INTO messages (id, conversation_id, sender, sender_device, direction, ts, seq, text, status, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO NOTHING`,
+      ),
+      // A message deleted here stays deleted when it is delivered or offered again.
+      insertUnlessDeleted: db.prepare(
         `INSERT INTO messages (id, conversation_id, sender, sender_device, direction, ts, seq, text, status, received_at)
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM message_tombstones WHERE id = ?)
          ON CONFLICT(id) DO NOTHING`,
       ),
+      anyTombstone: db.prepare(`SELECT EXISTS (SELECT 1 FROM message_tombstones) AS yes`),
       tombstone: db.prepare(`INSERT OR REPLACE INTO message_tombstones (id, conversation_id, deleted_at) VALUES (?, ?, ?)`),
       tombstoneOf: db.prepare(`SELECT conversation_id FROM message_tombstones WHERE id = ?`),
       pruneTombstones: db.prepare(`DELETE FROM message_tombstones WHERE deleted_at < ?`),
@@ -100,6 +108,7 @@ export class MessageStore {
          ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
       ),
     }
+    this.tombstones = (this.q.anyTombstone.get() as { yes: number }).yes === 1
   }
 
   /** Stores one message; false when its id is already stored (a re-delivery). */
@@ -129,7 +138,10 @@ export class MessageStore {
         touched.set(m.conversationId, (touch = { ts: 0, unread: 0, created, stored: false }))
       }
       // Positional parameters: this is the receive hot path, and binding by name costs an object per row.
-      if (this.q.insert.run(m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now, m.id).changes === 0) continue
+      const changes = this.tombstones
+        ? this.q.insertUnlessDeleted.run(m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now, m.id).changes
+        : this.q.insert.run(m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now).changes
+      if (changes === 0) continue
       inserted.push({ id: m.id, conversationId: m.conversationId, sender: m.sender, direction: m.direction, ts: m.ts, text: m.text, status: m.status, error: null })
       touch.stored = true
       touch.ts = Math.max(touch.ts, m.ts)
@@ -187,7 +199,10 @@ export class MessageStore {
   /** Deletes a message and remembers its id; returns its conversation, or null when there was none. */
   remove(id: string): string | null {
     const row = this.q.remove.get(id) as { conversation_id: string } | undefined
-    if (row) this.q.tombstone.run(id, row.conversation_id, Date.now())
+    if (row) {
+      this.q.tombstone.run(id, row.conversation_id, Date.now())
+      this.tombstones = true
+    }
     return row?.conversation_id ?? null
   }
 
@@ -200,6 +215,7 @@ export class MessageStore {
   /** Forgets deletions older than `before` (ms since epoch). */
   pruneTombstones(before: number): void {
     this.q.pruneTombstones.run(before)
+    this.tombstones = (this.q.anyTombstone.get() as { yes: number }).yes === 1
   }
 
   /** Marks the conversation's incoming messages seen and returns their ids (for a read receipt). */
