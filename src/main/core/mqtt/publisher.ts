@@ -288,13 +288,13 @@ export class Publisher {
 
   private onAcked(row: Row): void {
     if (this.closed) return
-    if (row.reoffer) {
-      this.q.acked.run(Date.now() + this.opts.reofferBaseMs, row.rowid)
-      this.scheduleOffers()
-    } else {
-      this.q.remove.run(row.rowid)
-    }
-    this.notify(row.owner, (h) => h.acked?.(row.ref))
+    // One commit for the outbox row and the owner's own update (a message becoming 'sent').
+    this.db.transaction(() => {
+      if (row.reoffer) this.q.acked.run(Date.now() + this.opts.reofferBaseMs, row.rowid)
+      else this.q.remove.run(row.rowid)
+      this.notify(row.owner, (h) => h.acked?.(row.ref))
+    })()
+    if (row.reoffer) this.scheduleOffers()
   }
 
   private fail(rowid: number, reason: string): void {
