@@ -5,17 +5,16 @@ import type { AccountState, ConnectionStatus, ParleyEvents } from '../../../shar
 import { AccountSetupSchema, DEFAULT_GROUP_ID, DEFAULT_ROOT, type AccountSetup, type Settings } from '../../../shared/schemas'
 import { ParleyError } from '../../../shared/rpc'
 import { clientId } from '../../../shared/protocol/topics'
-import { ensureEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded-broker'
 import { Publisher } from '../mqtt/publisher'
 import { Codec, PLAINTEXT } from '../protocol/codec'
 import { TopicRouter, type Route } from '../mqtt/router'
 import { MqttSession, type SessionConfig } from '../mqtt/session'
 import { WalCheckpointer } from '../store/wal-checkpointer'
+import { BrokerHost } from './broker-host'
 import { EventBus } from './event-bus'
 import { drainLegacySession } from './legacy-session'
 import type { Account, CoreTuning, Feature, FeatureContext, FeatureInstance, Will } from './feature'
 import type { Logger } from './log'
-import { resolveBrokerDir } from './paths'
 import { Prefs } from './prefs'
 import { saveSettings } from './settings-file'
 import { publicBroker } from './public-broker'
@@ -61,8 +60,7 @@ export class Kernel {
   private settings: Settings | null
   private problems: string[]
   private session: MqttSession | null = null
-  private broker: EmbeddedBroker | null = null
-  private brokerStarting: Promise<unknown> | null = null
+  private brokerHost: BrokerHost | null = null
   private closed = false
   private lifecycle: Promise<unknown> = Promise.resolve()
   private draining: Promise<void> | null = null
@@ -253,7 +251,9 @@ export class Kernel {
       b.kind === 'embedded'
         ? { ...base, url: `mqtt://127.0.0.1:${b.port}`, protocol: 4 } // Aedes speaks MQTT 3.1.1 only
         : { ...base, url: b.url, username: b.username, password: b.password, ca: b.ca, protocol: 'auto' }
-    const session = new MqttSession(
+    const host = embedded ? new BrokerHost(embedded, this.opts.log) : null
+    this.brokerHost = host
+    const session: MqttSession = new MqttSession(
       config,
       {
         subscriptions: () => {
@@ -271,26 +271,7 @@ export class Kernel {
           this.each((i) => i.onDisconnected?.())
         },
         onStatus: (status) => this.events.emit('connection', status),
-        beforeConnect: embedded
-          ? async () => {
-              // (Re)host the built-in broker unless we or another Parley already do.
-              if (this.broker) return
-              const starting = ensureEmbeddedBroker({
-                port: embedded.port,
-                host: embedded.shareOnLan ? '0.0.0.0' : '127.0.0.1',
-                dir: resolveBrokerDir(embedded.port),
-                log: this.opts.log,
-              })
-              this.brokerStarting = starting
-              const broker = await starting
-              if (this.session !== session) {
-                // Closed (or reconfigured) while the broker was starting: don't leave it running.
-                await broker?.close()
-                throw new Error('session stopped')
-              }
-              this.broker = broker
-            }
-          : undefined,
+        beforeConnect: host ? (): Promise<void> => host.ensure((): boolean => this.session === session) : undefined,
       },
       this.opts.log,
     )
@@ -330,12 +311,9 @@ export class Kernel {
     await session?.stop()
     this.stopDraining()
     await this.draining
-    // A broker still starting closes itself once it sees the session is gone.
-    await this.brokerStarting?.catch(() => {})
-    this.brokerStarting = null
-    const broker = this.broker
-    this.broker = null
-    await broker?.close()
+    const host = this.brokerHost
+    this.brokerHost = null
+    await host?.close()
   }
 
   close(unlock: () => void): Promise<void> {

@@ -3,6 +3,8 @@ import type { ConnectionStatus } from '../../../shared/contract'
 import { MAX_PACKET_BYTES } from '../../../shared/schemas'
 import type { Will } from '../kernel/feature'
 import type { Logger } from '../kernel/log'
+import { AckBatcher } from './ack-batcher'
+import { describeError, displayUrl } from './describe-error'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
 
 export interface SessionConfig {
@@ -56,47 +58,6 @@ const AUTH_REFUSALS = new Set([4, 5, 134, 135, 138, 140])
 // CONNACK codes (3.1.1: 1, 5: 132) and parser errors of a broker that does not speak MQTT 5.
 const PROTOCOL_REFUSALS = new Set([1, 132])
 
-/** Largest batch committed at once; a burst past it is committed in slices. */
-const MAX_BATCH = 1000
-/** Passed to MQTT.js's handleMessage callback to skip its immediate PUBACK (see receive()). */
-const ACK_LATER = Object.assign(new Error('acknowledged after commit'), { parleyAckLater: true })
-
-/** MQTT.js keeps its packet writer private; this is the one internal Parley uses. */
-function sendPacket(client: MqttClient, packet: { cmd: 'puback'; messageId: number }): void {
-  ;(client as unknown as { _sendPacket(p: unknown): void })._sendPacket(packet)
-}
-
-/** The sentence a person sees for a connection error: what happened, not an errno. */
-export function describeError(err: Error & { code?: number | string }, broker: string): string {
-  switch (err.code) {
-    case 'ECONNREFUSED':
-      return `Nothing answers at ${broker}. Is the broker running?`
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `Cannot find the host of ${broker}. Check the address and your network.`
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `Cannot reach ${broker} (${err.code}). Check your network.`
-    case 'ECONNRESET':
-      return `The connection to ${broker} was cut.`
-    default:
-      if (err.message === 'connack timeout') return `${broker} did not answer in time.`
-      return err.message
-  }
-}
-
-function displayUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    u.username = ''
-    u.password = ''
-    return u.toString().replace(/\/$/, '')
-  } catch {
-    return url
-  }
-}
-
 /**
  * One persistent MQTT session: `clean: false` plus a session expiry, so the
  * broker queues QoS 1 messages while we are offline; our own jittered reconnect
@@ -116,7 +77,7 @@ export class MqttSession {
   private attempting = false
   /** Bumped on every CONNACK: an ack may only go out on the connection its PUBLISH came in on. */
   private epoch = 0
-  private batch: { packet: IPublishPacket; epoch: number }[] = []
+  private readonly batcher: AckBatcher
   /** Resets the back-off once a connection has stayed up for a while. */
   private stableTimer: NodeJS.Timeout | null = null
   /** Set when we destroy the socket ourselves, until its close is handled. */
@@ -128,6 +89,18 @@ export class MqttSession {
     private readonly log: Logger,
   ) {
     this.version = config.protocol === 4 ? 4 : 5
+    this.batcher = new AckBatcher(
+      {
+        commit: (packets) => this.hooks.onMessages(packets),
+        current: (client, epoch) => epoch === this.epoch && client === this.client && client.connected,
+        cut: (client) => {
+          if (client !== this.client || !client.connected) return
+          this.cutByUs = true
+          client.stream.destroy()
+        },
+      },
+      log,
+    )
     this.status = { state: 'idle', broker: displayUrl(config.url), detail: null, protocolVersion: null, retryInMs: null }
   }
 
@@ -289,7 +262,7 @@ export class MqttSession {
     let gotConnack = false
     // A socket error (ECONNREFUSED, ENOTFOUND…) means the broker is unreachable, not that it refuses MQTT 5.
     let socketError = false
-    client.handleMessage = (packet, done) => this.receive(client, packet, done)
+    client.handleMessage = (packet, done) => this.batcher.receive(client, packet as IPublishPacket, done, this.epoch)
     client.on('connect', (connack) => {
       // Chat is many small packets both ways (publishes, PUBACKs, receipts): with Nagle on, a
       // publish waits behind an unacknowledged PUBACK for the peer's delayed ACK (~20-40 ms).
@@ -339,56 +312,6 @@ export class MqttSession {
       this.scheduleRetry()
     })
     return client
-  }
-
-  /**
-   * MQTT.js hands us one packet at a time and waits for `done` before the next,
-   * so acking each after its own commit costs a disk transaction per message.
-   * Instead each QoS 1 packet is queued and `done` is called with a marker
-   * error, which makes MQTT.js skip its automatic PUBACK and read on; once the
-   * packets already received (one nextTick each) are queued, a setImmediate
-   * commits them in one transaction and only then sends their PUBACKs.
-   */
-  private receive(client: MqttClient, packet: IPublishPacket, done: (err?: Error) => void): void {
-    if (packet.qos === 2) {
-      // QoS 2 completes at PUBREL through MQTT.js's own store; commit it alone.
-      void this.commit([{ packet, epoch: this.epoch }]).then((ok) => done(ok ? undefined : new Error('not stored')))
-      return
-    }
-    this.batch.push({ packet, epoch: this.epoch })
-    if (this.batch.length === 1) setImmediate(() => void this.flushBatch(client))
-    else if (this.batch.length >= MAX_BATCH) void this.flushBatch(client)
-    done(packet.qos === 1 ? ACK_LATER : undefined)
-  }
-
-  private async flushBatch(client: MqttClient): Promise<void> {
-    const items = this.batch
-    if (items.length === 0) return
-    this.batch = []
-    if (!(await this.commit(items))) {
-      // A broker redelivers unacknowledged messages only on a new connection, and stops
-      // sending once its in-flight window is full: without a reconnect, nothing more arrives.
-      if (client === this.client && client.connected) {
-        this.cutByUs = true
-        client.stream.destroy()
-      }
-      return
-    }
-    for (const { packet, epoch } of items) {
-      if (packet.qos !== 1 || epoch !== this.epoch || client !== this.client || !client.connected) continue
-      sendPacket(client, { cmd: 'puback', messageId: packet.messageId! })
-    }
-  }
-
-  private async commit(items: readonly { packet: IPublishPacket; epoch: number }[]): Promise<boolean> {
-    try {
-      await this.hooks.onMessages(items.map((i) => i.packet))
-      return true
-    } catch (err) {
-      // Unacknowledged, so the broker redelivers after the next reconnect.
-      this.log.error('could not store incoming messages', { error: (err as Error).message, count: items.length })
-      return false
-    }
   }
 
   private fallBackTo311(client: MqttClient): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeError } from '../../../../src/main/core/mqtt/session'
+import { describeError } from '../../../../src/main/core/mqtt/describe-error'
 
 const err = (code: string | number | undefined, message = 'raw') => Object.assign(new Error(message), { code })
 
