@@ -13,7 +13,7 @@ import type { ConversationTransport, MessagesApi, ReceivedBatch } from './api'
 import { handleDirect } from './inbound'
 import { migration0005 } from './migrations/0005_message_statuses'
 import { migration0007 } from './migrations/0007_message_tombstones'
-import { MessageStore } from './store'
+import { MessageStore, type OutgoingMessage } from './store'
 
 const OWNER = 'messages'
 /** How long a deleted message's id is remembered: longer than any re-offer. */
@@ -42,7 +42,7 @@ export const messagesFeature = defineFeature({
     }
 
     /** Puts a stored outgoing message in the kernel's outbox (inside the caller's transaction). */
-    const enqueue = (account: Account, m: { id: string; conversationId: string; senderDevice: string | null; ts: number; seq: number | null; text: string }): void => {
+    const enqueue = (account: Account, m: OutgoingMessage): void => {
       const c = parseConversationId(m.conversationId)
       const transport = c && transports.get(c.kind)
       if (!c || !transport) throw new ParleyError(`Messages cannot be sent to ${m.conversationId} yet.`, 'invalid-argument')
@@ -56,7 +56,7 @@ export const messagesFeature = defineFeature({
       store.transaction(() => {
         for (const r of store.pendingWithoutOutbox()) {
           try {
-            enqueue(account, { id: r.id, conversationId: r.conversation_id, senderDevice: r.sender_device, ts: r.ts, seq: r.seq, text: r.text })
+            enqueue(account, r)
           } catch (err) {
             announceOne(store.markFailed(r.id, (err as Error).message))
           }

@@ -15,6 +15,9 @@ export interface NewMessage {
   status: MessageStatus
 }
 
+/** What an outgoing message's envelope is built from. */
+export type OutgoingMessage = Pick<NewMessage, 'id' | 'conversationId' | 'senderDevice' | 'ts' | 'seq' | 'text'>
+
 /** What the messages store needs from the conversations feature, inside the same transaction. */
 export interface ConversationWriter {
   ensure(id: string, now: number): boolean
@@ -99,7 +102,7 @@ export class MessageStore {
       unseen: db.prepare(`SELECT id FROM messages WHERE conversation_id = ? AND status = 'received' ORDER BY ts, id`),
       markSeen: db.prepare(`UPDATE messages SET status = 'seen' WHERE conversation_id = ? AND status = 'received'`),
       pendingWithoutOutbox: db.prepare(
-        `SELECT m.id, m.conversation_id, m.sender, m.sender_device, m.ts, m.seq, m.text FROM messages m
+        `SELECT m.id, m.conversation_id AS conversationId, m.sender_device AS senderDevice, m.ts, m.seq, m.text FROM messages m
          WHERE m.status = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.owner = 'messages' AND o.ref = m.id)
          ORDER BY m.rowid`,
       ),
@@ -226,8 +229,8 @@ export class MessageStore {
   }
 
   /** Pending messages that have no outbox entry (written before the kernel had an outbox). */
-  pendingWithoutOutbox(): (Omit<NewMessage, 'direction' | 'status' | 'senderDevice'> & { sender_device: string | null; conversation_id: string })[] {
-    return this.q.pendingWithoutOutbox.all() as never
+  pendingWithoutOutbox(): OutgoingMessage[] {
+    return this.q.pendingWithoutOutbox.all() as OutgoingMessage[]
   }
 
   nextSequence(name: string): number {

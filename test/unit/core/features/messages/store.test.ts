@@ -150,8 +150,9 @@ describe('MessageStore', () => {
       for (const m of [out1, sent, out2, incoming, out3]) store.insert(m)
       const box = store.pendingWithoutOutbox()
       expect(box.map((o) => o.id)).toEqual([out1.id, out2.id, out3.id])
-      expect(box[0]).toMatchObject({ id: out1.id, conversation_id: 'dm:bob', sender_device: 'dev-a', ts: out1.ts, seq: out1.seq, text: 'one' })
-      expect(box[1]).toMatchObject({ conversation_id: 'dm:carol', sender_device: null, seq: null, text: 'two' })
+      // Exactly what an envelope is built from, nothing more.
+      expect(box[0]).toEqual({ id: out1.id, conversationId: 'dm:bob', senderDevice: 'dev-a', ts: out1.ts, seq: out1.seq, text: 'one' })
+      expect(box[1]).toEqual({ id: out2.id, conversationId: 'dm:carol', senderDevice: null, ts: out2.ts, seq: null, text: 'two' })
       db.prepare(`INSERT INTO outbox (owner, ref, topic, payload, state, created_at) VALUES ('messages', ?, 't', x'00', 'queued', 1)`).run(out2.id)
       db.prepare(`INSERT INTO outbox (owner, ref, topic, payload, state, created_at) VALUES ('receipts', ?, 't', x'00', 'queued', 1)`).run(out3.id)
       expect(store.pendingWithoutOutbox().map((o) => o.id)).toEqual([out1.id, out3.id])
