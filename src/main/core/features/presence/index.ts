@@ -47,13 +47,11 @@ export const presenceFeature = defineFeature({
     const myState = (): MyPresence['state'] => (mode === 'dnd' ? 'dnd' : mode === 'away' || idle ? 'away' : 'online')
     const mine = (): MyPresence => ({ mode, idle, state: myState() })
 
-    const presenceOf = (user: string): Presence => {
-      const devices = live.get(user)
-      if (devices) return aggregate(user, devices.values())
-      // Cached from an earlier run: what they were then says nothing about now.
-      const cached = [...store.devices(user).values()].map((d) => ({ state: 'offline' as const, lastSeen: d.lastSeen }))
-      return aggregate(user, cached)
-    }
+    /** Devices cached from an earlier run: what they were then says nothing about now, only when they were last seen. */
+    const cachedAsOffline = (user: string): Map<string, DevicePresence> =>
+      new Map([...store.devices(user)].map(([device, d]) => [device, { state: 'offline', lastSeen: d.lastSeen }]))
+
+    const presenceOf = (user: string): Presence => aggregate(user, (live.get(user) ?? cachedAsOffline(user)).values())
 
     const publishMine = (account: Account, state: DevicePresence['state']): Promise<void> => {
       const topic = presenceTopic(account.root, account.user, account.deviceId)
@@ -78,7 +76,7 @@ export const presenceFeature = defineFeature({
         if (t.user === account.user && t.device === account.deviceId) continue // my own echo
         const before = presenceOf(t.user)
         let devices = live.get(t.user)
-        if (!devices) live.set(t.user, (devices = new Map()))
+        if (!devices) live.set(t.user, (devices = cachedAsOffline(t.user)))
         if (!devices.has(t.device) && devices.size >= MAX_DEVICES_PER_USER) {
           // Anyone can publish retained presence under any device name: don't let that grow without end.
           ctx.log.warn('dropped a presence message', { topic: p.topic, reason: `more than ${MAX_DEVICES_PER_USER} devices` })
@@ -96,7 +94,7 @@ export const presenceFeature = defineFeature({
           }
           const d: DevicePresence = { state: decoded.envelope.body.state, lastSeen: lastSeenOf(decoded.envelope, p.retain) }
           // A retained will only knows when it was set (at connect): never let it move "last seen" back.
-          const known = devices.get(t.device)?.lastSeen ?? store.devices(t.user).get(t.device)?.lastSeen ?? null
+          const known = devices.get(t.device)?.lastSeen ?? null
           if (d.state === 'offline' && known !== null && (d.lastSeen === null || known > d.lastSeen)) d.lastSeen = known
           ctx.log.debug('presence', { user: t.user, device: t.device, state: d.state, retained: p.retain })
           devices.set(t.device, d)
