@@ -1,52 +1,30 @@
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { NameSchema } from '../shared/protocol/names'
-import { BrokerSettingsSchema, DEFAULT_EMBEDDED_PORT, MessageTextSchema, type BrokerSettings } from '../shared/schemas'
+import { BrokerSettingsSchema, DEFAULT_EMBEDDED_PORT, type BrokerSettings } from '../shared/schemas'
+import { field, UsageError, type CliCommand, type OptionSpec } from './command'
+import { COMMANDS } from './commands'
 
-export const USAGE = `Usage: parley <command> [options]
-
-Commands:
-  send      --user NAME --to NAME [--broker URL] "text"   send one message (waits until the broker has it)
-  listen    --user NAME [--broker URL] [--count N] [--timeout S]
-                                                         print each received message as one JSON line;
-                                                         while it runs, NAME shows as online to others
-  history   --user NAME --with NAME [--limit N] [--json] print the stored conversation, oldest first, with
-                                                         what became of each message you sent: (not sent yet),
-                                                         (not sent: reason), (delivered), (read); --json lines
-                                                         carry "status" and, when it failed, "error"
-  presence  NAME --user NAME [--broker URL] [--json]     print NAME's presence: online, away, dnd, or
-                                                         "offline, last seen TIME" / "offline, never seen";
-                                                         --json prints {"user","state","lastSeen"} (ISO time or null)
-
-Options:
+const COMMON = `Options:
+  --user NAME      who you are (required by every command)
   --broker URL     mqtt://, mqtts://, ws://, wss:// URL, or "embedded" / "embedded:PORT" for the built-in broker.
                    Remembered in the data directory; needed the first time.
   --username U     broker user name            --password P   broker password (or PARLEY_BROKER_PASSWORD)
   --data-dir DIR   where settings and history live (default: PARLEY_DATA_DIR or the platform's data folder)
-  --timeout S      seconds to wait (send, presence: default 15; listen: none)
+  --timeout S      seconds to wait (send, presence and others that talk to the broker: default 15; listen: none)
+  --json           machine-readable output, one JSON object per line, where a command lists things
   --verbose        log connection details (listen: and what becomes of messages you sent) to stderr
 
 Exit codes: 0 done, 1 failed (e.g. the broker refused the message: the reason is printed),
 2 bad usage or input, 3 timed out (a sent message stays queued and goes out next time;
 presence: could not reach the broker), 4 cannot open the data directory (another Parley uses it).`
 
-export class UsageError extends Error {}
-
-export type Command =
-  | { cmd: 'send'; user: string; to: string; text: string }
-  | { cmd: 'listen'; user: string; count: number | null }
-  | { cmd: 'history'; user: string; with: string; limit: number; json: boolean }
-  | { cmd: 'presence'; user: string; of: string; json: boolean }
-
-export interface CliOptions {
-  command: Command
-  broker: BrokerSettings | null
-  dataDir: string | undefined
-  timeoutSeconds: number | null
-  verbose: boolean
-  /** Hidden (tests): PARLEY_KEEPALIVE_SECONDS, the MQTT keepalive, so a killed process is noticed sooner. */
-  keepaliveSeconds: number | null
+/** The usage text, made from the commands' own lines. */
+export function usage(commands: readonly CliCommand[] = COMMANDS): string {
+  return `Usage: parley <command> [options]\n\nCommands:\n${commands.map((c) => '  ' + c.usage.replace(/\n/g, '\n  ')).join('\n')}\n\n${COMMON}`
 }
+
+export { UsageError }
 
 export function parseBroker(value: string, username?: string, password?: string): BrokerSettings {
   const embedded = /^embedded(?::(\d+))?$/.exec(value)
@@ -58,77 +36,79 @@ export function parseBroker(value: string, username?: string, password?: string)
   return r.data
 }
 
-function field<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  if (value === undefined) throw new UsageError(`${what} is required.`)
-  const r = schema.safeParse(value)
-  if (!r.success) throw new UsageError(`${what}: ${r.error.issues[0]?.message ?? 'invalid'}`)
-  return r.data
-}
-
-const Count = z.coerce.number().int().positive()
 const Keepalive = z.coerce.number().int().min(1).max(3600)
 
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
+/** Options every command takes. */
+const COMMON_OPTIONS: OptionSpec = {
+  user: { type: 'string' },
+  broker: { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'string' },
+  'data-dir': { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+}
+
+/** Every command's options together (parseArgs must know them all); two commands may share one only with the same type. */
+function allOptions(commands: readonly CliCommand[]): OptionSpec {
+  const all: OptionSpec = { ...COMMON_OPTIONS }
+  for (const c of commands) {
+    for (const [name, spec] of Object.entries(c.options ?? {})) {
+      const had = all[name]
+      if (had && had.type !== spec.type) throw new Error(`CLI option --${name} is declared as ${had.type} and ${spec.type}`)
+      all[name] = spec
+    }
+  }
+  return all
+}
+
+export interface CliOptions {
+  /** The command and what its `parse` made of the arguments. */
+  command: CliCommand
+  input: unknown
+  /** Who runs it (--user). */
+  user: string
+  json: boolean
+  broker: BrokerSettings | null
+  dataDir: string | undefined
+  timeoutSeconds: number | null
+  verbose: boolean
+  /** Hidden (tests): PARLEY_KEEPALIVE_SECONDS, the MQTT keepalive, so a killed process is noticed sooner. */
+  keepaliveSeconds: number | null
+}
+
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, commands: readonly CliCommand[] = COMMANDS): CliOptions {
   let parsed
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        user: { type: 'string' },
-        to: { type: 'string' },
-        with: { type: 'string' },
-        broker: { type: 'string' },
-        username: { type: 'string' },
-        password: { type: 'string' },
-        'data-dir': { type: 'string' },
-        timeout: { type: 'string' },
-        count: { type: 'string' },
-        limit: { type: 'string' },
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    })
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: allOptions(commands) })
   } catch (err) {
     throw new UsageError((err as Error).message)
   }
-  const { values: v, positionals } = parsed
+  const { values, positionals } = parsed
+  const v = values as Record<string, string | boolean | undefined>
   const [name, ...rest] = positionals
   if (v.help || !name) throw new UsageError('')
-  const user = field(NameSchema, v.user, '--user')
-  let command: Command
-  switch (name) {
-    case 'send':
-      if (rest.length !== 1) throw new UsageError('send takes exactly one message text (quote it).')
-      command = { cmd: 'send', user, to: field(NameSchema, v.to, '--to'), text: field(MessageTextSchema, rest[0], 'message') }
-      break
-    case 'listen':
-      command = { cmd: 'listen', user, count: v.count === undefined ? null : field(Count, v.count, '--count') }
-      break
-    case 'history':
-      command = {
-        cmd: 'history',
-        user,
-        with: field(NameSchema, v.with, '--with'),
-        limit: v.limit === undefined ? 50 : field(Count.max(100_000), v.limit, '--limit'),
-        json: v.json ?? false,
-      }
-      break
-    case 'presence':
-      if (rest.length !== 1) throw new UsageError('presence takes exactly one user name: parley presence NAME --user YOU.')
-      command = { cmd: 'presence', user, of: field(NameSchema, rest[0], 'presence NAME'), json: v.json ?? false }
-      break
-    default:
-      throw new UsageError(`Unknown command "${name}".`)
+  const command = commands.find((c) => c.name === name)
+  if (!command) throw new UsageError(`Unknown command "${name}".`)
+  for (const [option, value] of Object.entries(v)) {
+    if (value !== undefined && !(option in COMMON_OPTIONS) && !(option in (command.options ?? {}))) {
+      throw new UsageError(`${name} does not take --${option}.`)
+    }
   }
+  const user = field(NameSchema, v.user, '--user')
+  const input = command.parse({ user, args: rest, values: v })
   const keepalive = env.PARLEY_KEEPALIVE_SECONDS
   return {
-    command,
-    broker: v.broker === undefined ? null : parseBroker(v.broker, v.username, v.password ?? env.PARLEY_BROKER_PASSWORD),
-    dataDir: v['data-dir'],
+    command: command as CliCommand,
+    input,
+    user,
+    json: v.json === true,
+    broker: v.broker === undefined ? null : parseBroker(String(v.broker), v.username as string | undefined, (v.password as string | undefined) ?? env.PARLEY_BROKER_PASSWORD),
+    dataDir: v['data-dir'] as string | undefined,
     timeoutSeconds: v.timeout === undefined ? null : field(z.coerce.number().positive().max(86_400), v.timeout, '--timeout'),
-    verbose: v.verbose ?? false,
+    verbose: v.verbose === true,
     keepaliveSeconds: keepalive ? field(Keepalive, keepalive, 'PARLEY_KEEPALIVE_SECONDS') : null,
   }
 }

@@ -49,7 +49,7 @@ export function requireOwner(core: ParleyCore, user: string): void {
 /** Makes the data directory's account match --user/--broker (first use sets it up); the core then connects. */
 export async function ensureAccount({ core, opts }: CommandContext): Promise<void> {
   const state = await core.services.account.getState()
-  const user = opts.command.user
+  const user = opts.user
   // With --broker, set-up itself refuses to switch a history to another user.
   if (!opts.broker) requireOwner(core, user)
   if (opts.broker) {
@@ -74,4 +74,19 @@ export async function connected(core: ParleyCore, seconds: number, interrupted: 
     delay(seconds),
     interrupted.then(() => 'interrupted' as const),
   ])
+}
+
+/**
+ * Sets up the account if needed and waits for the broker: null once connected, or
+ * the exit code after printing why not (refused: 1, not reachable in time: 3).
+ */
+export async function online(ctx: CommandContext, defaultSeconds = 15): Promise<number | null> {
+  const { core, opts, io } = ctx
+  await ensureAccount(ctx)
+  const seconds = opts.timeoutSeconds ?? defaultSeconds
+  const link = await connected(core, seconds, io.interrupted)
+  if (link === 'connected') return null
+  const why = core.connection.detail ?? core.connection.state
+  io.err(link === 'refused' ? `parley: ${why}` : `parley: could not reach the broker within ${seconds} s (${why}).`)
+  return link === 'refused' ? EXIT.failed : EXIT.timeout
 }

@@ -3,25 +3,13 @@ import { ParleyError } from '../shared/rpc'
 import { ParleyCore } from '../main/core/engine'
 import { createConsoleLogger, silentLogger } from '../main/core/kernel/log'
 import { resolveDataDir } from '../main/core/kernel/paths'
-import { parseCli, UsageError, USAGE, type CliOptions } from './args'
+import { parseCli, usage, UsageError, type CliOptions } from './args'
 import { EXIT, type CliIo, type CommandContext } from './common'
-import { history, listen, send } from './commands/messages'
-import { presence } from './commands/presence'
 
 export { EXIT, type CliIo }
 
 function execute(ctx: CommandContext): Promise<number> {
-  const c = ctx.opts.command
-  switch (c.cmd) {
-    case 'history':
-      return history(ctx, c)
-    case 'send':
-      return send(ctx, c)
-    case 'listen':
-      return listen(ctx, c)
-    case 'presence':
-      return presence(ctx, c)
-  }
+  return ctx.opts.command.run(ctx, ctx.opts.input)
 }
 
 /** Runs one CLI invocation and returns its exit code; never throws. */
@@ -32,7 +20,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       if (err.message) io.err(`parley: ${err.message}`)
-      io.err(USAGE)
+      io.err(usage())
       return EXIT.usage
     }
     throw err

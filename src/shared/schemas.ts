@@ -5,6 +5,8 @@ import { NameSchema } from './protocol/names'
 export const MAX_TEXT_LENGTH = 16_000
 /** Largest MQTT payload Parley decodes; anything bigger is dropped unread. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024
+/** Profiles (with an avatar) and device sync (a sealed copy of a long message) may be larger. */
+export const MAX_LARGE_PAYLOAD_BYTES = 128 * 1024
 /**
  * Largest MQTT packet Parley accepts (MQTT 5 Maximum Packet Size, sent on CONNECT so
  * the broker never forwards more; on 3.1.1 the client refuses larger packets itself).

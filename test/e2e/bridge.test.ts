@@ -23,7 +23,7 @@ type Win = {
   __events: { event: string; payload: unknown }[]
 }
 
-const conversation: ConversationSummary = { id: 'dm:bob', kind: 'dm', peer: 'bob', title: 'bob', lastMessage: null, unread: 0, updatedAt: 1 }
+const conversation: ConversationSummary = { id: 'dm:bob', kind: 'dm', peer: 'bob', title: 'bob', folder: 'inbox', lastMessage: null, unread: 0, updatedAt: 1 }
 
 function fakeCore() {
   const bus = new EventBus<ParleyEvents>()

@@ -22,6 +22,7 @@ function fakeCore() {
     kind: 'dm',
     peer,
     title: peer,
+    folder: 'inbox',
     lastMessage: null,
     unread: 0,
     updatedAt: 1,

@@ -1,9 +1,9 @@
 import type { ChatMessage, ConnectionStatus } from '../../shared/contract'
 import { dmConversationId } from '../../shared/protocol/conversation-id'
-import type { Command } from '../args'
+import { NameSchema } from '../../shared/protocol/names'
+import { MessageTextSchema } from '../../shared/schemas'
+import { Count, defineCommand, field, positionals, type CliCommand } from '../command'
 import { delay, ensureAccount, EXIT, requireOwner, type CommandContext } from '../common'
-
-type Of<C extends Command['cmd']> = Extract<Command, { cmd: C }>
 
 /** A received message as a script sees it: one JSON object per line. */
 function messageLine(m: ChatMessage): string {
@@ -32,8 +32,8 @@ function statusMark(m: ChatMessage): string {
   }
 }
 
-export async function history({ core, io }: CommandContext, c: Of<'history'>): Promise<number> {
-  requireOwner(core, c.user)
+async function history({ core, io, opts }: CommandContext, c: { with: string; limit: number }): Promise<number> {
+  requireOwner(core, opts.user)
   const conversationId = dmConversationId(c.with)
   const page = await core.services.messages.page({ conversationId, limit: Math.min(c.limit, 500) })
   let messages = page.messages
@@ -44,13 +44,13 @@ export async function history({ core, io }: CommandContext, c: Of<'history'>): P
     messages = [...older.messages, ...messages]
     hasMore = older.hasMore
   }
-  for (const m of messages) io.out(c.json ? historyLine(m) : `${new Date(m.ts).toISOString()} ${m.sender}${statusMark(m)}: ${m.text}`)
-  if (messages.length === 0 && !c.json) io.err(`No messages with ${c.with} in this history.`)
+  for (const m of messages) io.out(opts.json ? historyLine(m) : `${new Date(m.ts).toISOString()} ${m.sender}${statusMark(m)}: ${m.text}`)
+  if (messages.length === 0 && !opts.json) io.err(`No messages with ${c.with} in this history.`)
   return EXIT.ok
 }
 
 /** Sends one message and waits until the broker has it (exit 0) or refused it (exit 1). */
-export async function send(ctx: CommandContext, c: Of<'send'>): Promise<number> {
+async function send(ctx: CommandContext, c: { to: string; text: string }): Promise<number> {
   const { core, opts, io } = ctx
   await ensureAccount(ctx)
   const conversation = await core.services.conversations.open(c.to)
@@ -73,7 +73,7 @@ export async function send(ctx: CommandContext, c: Of<'send'>): Promise<number> 
     if (known) settle(known)
     const r = await Promise.race([settled, delay(opts.timeoutSeconds ?? 15), io.interrupted.then(() => 'timeout' as const)])
     if (r === 'timeout') {
-      io.err(`Not delivered to the broker yet (${core.connection.detail ?? core.connection.state}). The message is queued and goes out the next time Parley runs for ${c.user}.`)
+      io.err(`Not delivered to the broker yet (${core.connection.detail ?? core.connection.state}). The message is queued and goes out the next time Parley runs for ${opts.user}.`)
       return EXIT.timeout
     }
     if (r.status === 'failed') {
@@ -88,7 +88,7 @@ export async function send(ctx: CommandContext, c: Of<'send'>): Promise<number> 
 }
 
 /** Prints incoming messages until --count, --timeout or a signal; meanwhile the core keeps us present and re-offers what waits for a receipt. */
-export async function listen(ctx: CommandContext, c: Of<'listen'>): Promise<number> {
+async function listen(ctx: CommandContext, c: { count: number | null }): Promise<number> {
   const { core, opts, io } = ctx
   await ensureAccount(ctx)
   let received = 0
@@ -117,3 +117,38 @@ export async function listen(ctx: CommandContext, c: Of<'listen'>): Promise<numb
     off()
   }
 }
+
+export const MESSAGE_COMMANDS: readonly CliCommand[] = [
+  defineCommand({
+    name: 'send',
+    usage: `send      --user NAME --to NAME [--broker URL] "text"   send one message (waits until the broker has it)`,
+    options: { to: { type: 'string' } },
+    parse: ({ args, values }) => ({
+      to: field(NameSchema, values.to, '--to'),
+      text: field(MessageTextSchema, positionals(args, 1, 'send takes exactly one message text (quote it).')[0], 'message'),
+    }),
+    run: send,
+  }),
+  defineCommand({
+    name: 'listen',
+    usage: `listen    --user NAME [--broker URL] [--count N] [--timeout S]
+                                                       print each received message as one JSON line;
+                                                       while it runs, NAME shows as online to others`,
+    options: { count: { type: 'string' } },
+    parse: ({ values }) => ({ count: values.count === undefined ? null : field(Count, values.count, '--count') }),
+    run: listen,
+  }),
+  defineCommand({
+    name: 'history',
+    usage: `history   --user NAME --with NAME [--limit N] [--json] print the stored conversation, oldest first, with
+                                                       what became of each message you sent: (not sent yet),
+                                                       (not sent: reason), (delivered), (read); --json lines
+                                                       carry "status" and, when it failed, "error"`,
+    options: { with: { type: 'string' }, limit: { type: 'string' } },
+    parse: ({ values }) => ({
+      with: field(NameSchema, values.with, '--with'),
+      limit: values.limit === undefined ? 50 : field(Count.max(100_000), values.limit, '--limit'),
+    }),
+    run: history,
+  }),
+]

@@ -4,12 +4,16 @@ import { ConversationIdSchema, type ConversationKind } from '../protocol/convers
 import { defineContract } from './define'
 import type { ChatMessage } from './messages'
 
+/** 'requests': someone who is not a contact wrote first; held apart (no notification, no read receipts) until accepted. */
+export type ConversationFolder = 'inbox' | 'requests'
+
 export interface ConversationSummary {
   id: string
   kind: ConversationKind
   /** The other end: a user name for 'dm'; the group, topic or region for the other kinds. */
   peer: string
   title: string
+  folder: ConversationFolder
   lastMessage: Pick<ChatMessage, 'id' | 'text' | 'ts' | 'sender' | 'direction' | 'status'> | null
   unread: number
   /** ms since epoch of the latest activity, for ordering. */

@@ -6,10 +6,17 @@
  */
 import type { z } from 'zod'
 import { accountContract } from './account'
+import { blockingContract } from './blocking'
+import { contactsContract } from './contacts'
 import { conversationsContract } from './conversations'
 import type { EventsOf, ServiceOf, Unsubscribe } from './define'
+import { devicesContract } from './devices'
+import { messageRequestsContract } from './message-requests'
 import { messagesContract } from './messages'
+import { momentsContract } from './moments'
+import { phoneContract } from './phone'
 import { presenceContract } from './presence'
+import { profilesContract } from './profiles'
 import { receiptsContract } from './receipts'
 import { typingContract } from './typing'
 
@@ -20,6 +27,13 @@ export const CONTRACT = {
   presence: presenceContract,
   typing: typingContract,
   receipts: receiptsContract,
+  devices: devicesContract,
+  blocking: blockingContract,
+  contacts: contactsContract,
+  messageRequests: messageRequestsContract,
+  profiles: profilesContract,
+  moments: momentsContract,
+  phone: phoneContract,
 } as const
 
 type Contract = typeof CONTRACT
@@ -47,6 +61,13 @@ export type ParleyApi = ParleyServices & {
 
 export type { Unsubscribe }
 export * from './account'
+export * from './blocking'
+export * from './contacts'
+export * from './devices'
+export * from './message-requests'
+export * from './moments'
+export * from './phone'
+export * from './profiles'
 export * from './conversations'
 export * from './messages'
 export * from './presence'

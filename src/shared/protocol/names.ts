@@ -48,3 +48,24 @@ export function nameProblem(name: unknown): string | null {
   const r = NameSchema.safeParse(name)
   return r.success ? null : (r.error.issues[0]?.message ?? 'Invalid name.')
 }
+
+/**
+ * Free text that other people set and Parley shows next to names: a display name,
+ * a status line, a friend request's note. Spaces are fine; what could disguise it
+ * (direction overrides, zero-width or control characters, broken surrogates) is
+ * refused, as in names.
+ */
+export function shownTextSchema(what: string, maxChars: number) {
+  return z
+    .string()
+    .refine((s) => s.trim().length > 0, { error: `${what} cannot be empty.` })
+    .refine((s) => [...s].length <= maxChars, { error: `${what} can be at most ${maxChars} characters.` })
+    .refine((s) => !INVISIBLE.test(s.replace(EMOJI_JOINER, '')), {
+      error: `${what} cannot contain control or invisible characters (such as direction marks or zero-width spaces).`,
+    })
+    .refine((s) => !/\p{Cs}/u.test(s), { error: `${what} cannot contain broken characters (unpaired UTF-16 surrogates).` })
+}
+
+export const DisplayNameSchema = shownTextSchema('A display name', MAX_NAME_LENGTH)
+export const StatusLineSchema = shownTextSchema('A status line', 140)
+export const RequestNoteSchema = shownTextSchema('A note', 280)

@@ -3,8 +3,11 @@
  * level so a broker ACL can force it: `pattern write IMS/+/Inbox/+/%u`.
  */
 
-/** The inbox kinds: `R/{to}/Inbox/{kind}/{from}`. */
-export type InboxKind = 'Msg' | 'Rcpt' | 'Typing'
+/**
+ * The inbox kinds: `R/{to}/Inbox/{kind}/{from}`. Friend requests and their answers
+ * use seed 000's two-level kinds (`Add/GFReq`, `Add/GFResp`).
+ */
+export type InboxKind = 'Msg' | 'Rcpt' | 'Typing' | 'Add/GFReq' | 'Add/GFResp'
 
 export function inboxTopic(root: string, kind: InboxKind, to: string, from: string): string {
   return `${root}/${to}/Inbox/${kind}/${from}`
@@ -18,13 +21,53 @@ export function directTopic(root: string, to: string, from: string): string {
   return inboxTopic(root, 'Msg', to, from)
 }
 
-/** `R/{to}/Inbox/{kind}/{from}` → its parts, or null. */
+/**
+ * `R/{to}/Inbox/{kind}/{from}` (kind one or two levels: `Msg`, `Add/GFReq`) and
+ * seed 000's `R/{to}/Inbox/Update/{from}/Unsub` (kind `Update/Unsub`) → parts, or null.
+ */
 export function parseInboxTopic(root: string, topic: string): { kind: string; to: string; from: string } | null {
   const parts = topic.split('/')
-  if (parts.length === 5 && parts[0] === root && parts[2] === 'Inbox' && parts[1] && parts[3] && parts[4]) {
-    return { to: parts[1], kind: parts[3], from: parts[4] }
-  }
+  if (parts[0] !== root || parts[2] !== 'Inbox' || !parts[1] || parts.some((p) => p === '')) return null
+  if (parts.length === 5) return { to: parts[1], kind: parts[3]!, from: parts[4]! }
+  if (parts.length === 6 && parts[3] === 'Add') return { to: parts[1], kind: `Add/${parts[4]}`, from: parts[5]! }
+  if (parts.length === 6 && parts[3] === 'Update' && parts[5] === 'Unsub') return { to: parts[1], kind: 'Update/Unsub', from: parts[4]! }
   return null
+}
+
+/** seed 000's unfollow notice: `from` tells `to` to stop following its moments (sent when `from` blocks `to`). */
+export function unsubTopic(root: string, to: string, from: string): string {
+  return `${root}/${to}/Inbox/Update/${from}/Unsub`
+}
+
+export function unsubFilter(root: string, me: string): string {
+  return `${root}/${me}/Inbox/Update/+/Unsub`
+}
+
+/** A person's profile, retained (seed 001). */
+export function profileTopic(root: string, user: string): string {
+  return `${root}/${user}/Profile`
+}
+
+/** A person's moments (seed 000 scenario 2): followers subscribe to exactly this topic. */
+export function momentsTopic(root: string, user: string): string {
+  return `${root}/${user}`
+}
+
+/**
+ * The phone directory (seed 001): a retained record under a salted hash of an
+ * E.164 number. Names cannot start with "$", so this never meets a user's topics.
+ */
+export function phoneTopic(root: string, hashId: string): string {
+  return `${root}/$Phone/${hashId}`
+}
+
+/** What one device tells the account's other devices (sealed with the account's device key). */
+export function syncTopic(root: string, user: string, device: string): string {
+  return `${root}/${user}/Sync/${device}`
+}
+
+export function syncFilter(root: string, user: string): string {
+  return `${root}/${user}/Sync/+`
 }
 
 export function presenceTopic(root: string, user: string, device: string): string {

@@ -47,6 +47,7 @@ const conversation: ConversationSummary = {
   kind: 'dm',
   peer: 'bob',
   title: 'bob',
+  folder: 'inbox',
   lastMessage: null,
   unread: 0,
   updatedAt: 1,

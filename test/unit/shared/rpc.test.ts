@@ -10,7 +10,11 @@ function fakeServices() {
       calls.push({ name, args })
       return value
     }
-  const services: ParleyServices = {
+  // Every method of the contract records its call; the ones below answer something specific.
+  const generic = Object.fromEntries(
+    Object.entries(METHOD_ARGS).map(([svc, methods]) => [svc, Object.fromEntries(Object.keys(methods).map((m) => [m, record(`${svc}.${m}`)]))]),
+  )
+  const specific = {
     account: {
       getState: record('account.getState', { configured: false }) as never,
       setup: record('account.setup', { configured: true }) as never,
@@ -41,6 +45,9 @@ function fakeServices() {
       setSendReadReceipts: record('receipts.setSendReadReceipts') as never,
     },
   }
+  const services = Object.fromEntries(
+    Object.entries(generic).map(([svc, methods]) => [svc, { ...methods, ...(specific as Record<string, object>)[svc] }]),
+  ) as unknown as ParleyServices
   return { services, calls }
 }
 

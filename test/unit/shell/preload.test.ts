@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { CONTRACT } from '../../../src/shared/contract'
 import { ParleyError, toParleyError } from '../../../src/shared/rpc'
 
 const electron = vi.hoisted(() => {
@@ -35,7 +36,7 @@ describe('Electron preload', () => {
   it('exposes exactly one key, parley, with the services and on', () => {
     expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1)
     expect(electron.contextBridge.exposeInMainWorld.mock.calls[0]![0]).toBe('parley')
-    expect(Object.keys(api).sort()).toEqual(['account', 'conversations', 'messages', 'on', 'presence', 'receipts', 'typing'])
+    expect(Object.keys(api).sort()).toEqual([...Object.keys(CONTRACT), 'on'].sort())
     expect(typeof api.on).toBe('function')
     expect(Object.keys(api.account!).sort()).toEqual(['getState', 'reconnect', 'setup'])
     expect(Object.keys(api.conversations!).sort()).toEqual(['list', 'markRead', 'open'])

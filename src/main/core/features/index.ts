@@ -10,6 +10,13 @@ import { messagesFeature } from './messages'
 import { presenceFeature } from './presence'
 import { receiptsFeature } from './receipts'
 import { typingFeature } from './typing'
+import { devicesFeature } from './devices'
+import { blockingFeature } from './blocking'
+import { contactsFeature } from './contacts'
+import { messageRequestsFeature } from './message-requests'
+import { profilesFeature } from './profiles'
+import { momentsFeature } from './moments'
+import { phoneFeature } from './phone'
 
 export const FEATURES: readonly Feature[] = [
   conversationsFeature,
@@ -17,6 +24,13 @@ export const FEATURES: readonly Feature[] = [
   presenceFeature,
   typingFeature,
   receiptsFeature,
+  devicesFeature,
+  blockingFeature,
+  contactsFeature,
+  messageRequestsFeature,
+  profilesFeature,
+  momentsFeature,
+  phoneFeature,
 ]
 
 /** Every migration, kernel's and features', in the one global order. */

@@ -68,6 +68,10 @@ export interface FeatureContext {
   connected(): boolean
   /** Adds a route now (and subscribes, when connected); routes() still decides what each new connection gets. */
   addRoute(route: Route): void
+  /** Removes a route now (and unsubscribes, when connected). */
+  removeRoute(filter: string): void
+  /** Subscribes again to every route that accepts retained state, so the broker sends it again (after an unblock). */
+  replayRetained(): void
   /** The API of a feature this one declared in `dependsOn`. */
   use<T>(feature: string): T
 }

@@ -142,6 +142,11 @@ export class Kernel {
       },
       connected: () => this.session?.connected === true,
       addRoute: (route: Route) => this.router.add(route, this.session?.connected === true),
+      removeRoute: (filter: string) => this.router.remove(filter, this.session?.connected === true),
+      replayRetained: () => {
+        const subs = this.router.retainedSubscriptions()
+        if (this.session?.connected && Object.keys(subs).length) this.session.subscribe(subs)
+      },
       use: <T>(name: string): T => {
         if (!declared.has(name)) throw new Error(`feature ${feature.name} uses ${name} without declaring it in dependsOn`)
         return this.features.get(name)!.instance.api as T

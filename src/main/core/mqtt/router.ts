@@ -72,6 +72,13 @@ export class TopicRouter {
     return this.routes.has(filter)
   }
 
+  /** The subscriptions of routes that keep retained state (presence, profiles): subscribing again replays it. */
+  retainedSubscriptions(): ISubscriptionMap {
+    const map: ISubscriptionMap = {}
+    for (const r of this.routes.values()) if (r.retained === 'accept') map[r.filter] = subscriptionOptions(r)
+    return map
+  }
+
   subscriptions(): ISubscriptionMap {
     const map: ISubscriptionMap = {}
     for (const r of this.routes.values()) map[r.filter] = subscriptionOptions(r)

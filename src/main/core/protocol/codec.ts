@@ -8,7 +8,7 @@ import {
   type EnvelopeType,
 } from '../../../shared/protocol/envelope'
 import { nameProblem } from '../../../shared/protocol/names'
-import { MAX_PAYLOAD_BYTES, MAX_TEXT_LENGTH } from '../../../shared/schemas'
+import { MAX_LARGE_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES, MAX_TEXT_LENGTH } from '../../../shared/schemas'
 
 export type Decoded<T extends EnvelopeType = EnvelopeType> =
   | { ok: true; envelope: EnvelopeOf<T>; plain: boolean }
@@ -26,6 +26,11 @@ export interface Sealer {
 }
 
 export const PLAINTEXT: Sealer = { seal: (b) => b, open: (p) => p }
+
+/** Says why nothing from `sender` may be decoded (blocked), or null. */
+export type SenderCheck = (sender: string) => string | null
+
+const LARGE_TYPES: ReadonlySet<EnvelopeType> = new Set(['profile', 'sync'])
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -70,7 +75,27 @@ export function textEnvelope(from: string, dev: string, text: string, seq: numbe
 
 /** The one way Parley turns an envelope into a payload. */
 export class Codec {
+  private readonly senderChecks: SenderCheck[] = []
+
   constructor(private readonly sealer: Sealer = PLAINTEXT) {}
+
+  /**
+   * Refuses everything from the senders `check` names (blocking): every envelope of
+   * every feature is decoded here, so one check covers messages, requests,
+   * presence, typing, profiles and moments alike.
+   */
+  refuseSenders(check: SenderCheck): void {
+    this.senderChecks.push(check)
+  }
+
+  /** Why `sender` is refused, or null. */
+  refusal(sender: string): string | null {
+    for (const check of this.senderChecks) {
+      const why = check(sender)
+      if (why) return why
+    }
+    return null
+  }
 
   encode(e: Envelope, topic: string): Buffer {
     return this.sealer.seal(Buffer.from(JSON.stringify(e)), topic)
@@ -86,7 +111,10 @@ export class Codec {
   decode<T extends EnvelopeType>(topic: string, payload: Uint8Array, type: T, from: string, plainText = false): Decoded<T> {
     const fromProblem = validName(from)
     if (fromProblem) return { ok: false, reason: `bad sender name in topic: ${fromProblem}` }
-    if (payload.byteLength > MAX_PAYLOAD_BYTES) return { ok: false, reason: `payload of ${payload.byteLength} bytes is over ${MAX_PAYLOAD_BYTES}` }
+    const refused = this.senderChecks.length ? this.refusal(from) : null
+    if (refused) return { ok: false, reason: refused }
+    const limit = LARGE_TYPES.has(type) ? MAX_LARGE_PAYLOAD_BYTES : MAX_PAYLOAD_BYTES
+    if (payload.byteLength > limit) return { ok: false, reason: `payload of ${payload.byteLength} bytes is over ${limit}` }
     const opened = this.sealer.open(payload, topic)
     if (!(opened instanceof Uint8Array)) return { ok: false, reason: opened.reason }
     let text: string

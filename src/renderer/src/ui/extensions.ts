@@ -14,6 +14,26 @@ import type { ConversationSummary } from '../../../shared/contract'
 /** What a contribution is told about a conversation. */
 export type ConversationRef = Pick<ConversationSummary, 'id' | 'kind' | 'peer'>
 
+/** A place of its own in the sidebar (a tab next to Chats): contacts, moments… */
+export interface SidebarPanel {
+  id: string
+  label: string
+  /** Lower first; Chats is 0. */
+  order: number
+  /** A count on the tab (pending requests, new posts), or null. Called inside a computed. */
+  badge?: () => number | null
+  component: Component
+}
+
+/** A section of the settings screen. */
+export interface SettingsSection {
+  id: string
+  title: string
+  /** Lower first. */
+  order: number
+  component: Component
+}
+
 /** Text for a line; among all contributions of a point, the highest priority that answers wins. */
 export interface TextContribution<Args> {
   priority: number
@@ -31,9 +51,28 @@ export interface ExtensionPoints {
   'composer.input': (conversationId: string, text: string) => void
   /** Small controls under my own name in the sidebar header. No props. */
   'sidebar.me': Component
+  /** Buttons in the sidebar header, beside "new conversation" (settings). No props. */
+  'sidebar.actions': Component
+  /** Tabs of the sidebar besides the conversation list. */
+  'sidebar.panel': SidebarPanel
+  /** Above the conversation list (the "Message requests" entry). No props. */
+  'conversations.top': Component
+  /** Buttons in the chat header (block, contact details). Props: `conversation`. */
+  'conversation.actions': Component<{ conversation: ConversationRef }>
+  /** Between the messages and the composer (a message request's Accept / Block / Delete). Props: `conversation`. */
+  'conversation.banner': Component<{ conversation: ConversationRef }>
+  /** The name to show for a user (a profile's display name); null: the user name. */
+  'person.name': TextContribution<{ user: string }>
+  /** An image URL for a user's avatar (a profile photo); null: initials. */
+  'person.avatar': TextContribution<{ user: string }>
+  /** Drawn over the app (dialogs, the settings screen). No props. */
+  'app.overlay': Component
+  /** Sections of the settings screen. */
+  'settings.section': SettingsSection
 }
 
 export type ExtensionPoint = keyof ExtensionPoints
+type TextPoint = { [P in ExtensionPoint]: ExtensionPoints[P] extends TextContribution<unknown> ? P : never }[ExtensionPoint]
 
 export interface Extensions {
   /** Adds `item` to `point`; the returned function takes it out again. */
@@ -41,7 +80,7 @@ export interface Extensions {
   /** What has been added to `point`, in order of addition (reactive). */
   list<P extends ExtensionPoint>(point: P): readonly ExtensionPoints[P][]
   /** The answer of the highest-priority text contribution that has one, else null. */
-  text<P extends 'conversation.status' | 'conversation.preview'>(
+  text<P extends TextPoint>(
     point: P,
     args: ExtensionPoints[P] extends TextContribution<infer A> ? A : never,
   ): string | null
@@ -56,6 +95,7 @@ export function createExtensions(): Extensions {
   }
   return {
     add(point, item) {
+      // Components must not become reactive; records holding one keep the record reactive-free too.
       const entry = typeof item === 'object' && item !== null && !('text' in item) ? markRaw(item) : item
       const list = listOf(point)
       list.push(entry)

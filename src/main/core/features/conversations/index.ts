@@ -3,6 +3,7 @@ import { NameSchema } from '../../../../shared/protocol/names'
 import { ConversationIdSchema, dmConversationId, type ConversationKind } from '../../../../shared/protocol/conversation-id'
 import { defineFeature } from '../../kernel/feature'
 import { migration0004 } from './migrations/0004_conversation_kinds'
+import { migration0008 } from './migrations/0008_conversation_folders'
 import { ConversationStore } from './store'
 
 /** What other features get from this one (through `dependsOn: ['conversations']`). */
@@ -17,9 +18,11 @@ export interface ConversationsApi {
   peers(kind: ConversationKind): string[]
 }
 
+export type { FolderRule } from './store'
+
 export const conversationsFeature = defineFeature({
   name: 'conversations',
-  migrations: [migration0004],
+  migrations: [migration0004, migration0008],
   create(ctx) {
     const store = new ConversationStore(ctx.db)
     const pending = new Set<string>()

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { ChatMessage, ConversationSummary } from '../../../../shared/contract'
+import type { ChatMessage, ConversationFolder, ConversationSummary } from '../../../../shared/contract'
 import { parseConversationId, type ConversationKind } from '../../../../shared/protocol/conversation-id'
 
 interface ConversationRow {
@@ -7,6 +7,7 @@ interface ConversationRow {
   kind: ConversationKind
   peer: string
   title: string
+  folder: ConversationFolder
   unread: number
   updated_at: number
   last_id: string | null
@@ -22,6 +23,7 @@ const toSummary = (r: ConversationRow): ConversationSummary => ({
   kind: r.kind,
   peer: r.peer,
   title: r.title,
+  folder: r.folder,
   unread: r.unread,
   updatedAt: r.updated_at,
   lastMessage:
@@ -32,7 +34,7 @@ const toSummary = (r: ConversationRow): ConversationSummary => ({
 
 // The preview is the newest message of the conversation (the messages table is the messages feature's).
 const SELECT = `
-  SELECT c.id, c.kind, c.peer, c.title, c.unread, c.updated_at,
+  SELECT c.id, c.kind, c.peer, c.title, c.folder, c.unread, c.updated_at,
          m.id AS last_id, m.text AS last_text, m.ts AS last_ts, m.sender AS last_sender,
          m.direction AS last_direction, m.status AS last_status
   FROM conversations c
@@ -40,16 +42,21 @@ const SELECT = `
     SELECT rowid FROM messages WHERE conversation_id = c.id ORDER BY ts DESC, id DESC LIMIT 1
   )`
 
+/** Picks the folder of a conversation someone else started; null leaves it to the next (default: inbox). */
+export type FolderRule = (c: { id: string; kind: ConversationSummary['kind']; peer: string }) => ConversationFolder | null
+
 /** The conversations table: one row per conversation of any kind. */
 export class ConversationStore {
   private readonly q
+  private readonly rules: FolderRule[] = []
 
   constructor(db: Database.Database) {
     this.q = {
       ensure: db.prepare(
-        `INSERT INTO conversations (id, kind, peer, title, unread, updated_at, created_at)
-         VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT(id) DO NOTHING`,
+        `INSERT INTO conversations (id, kind, peer, title, folder, unread, updated_at, created_at)
+         VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT(id) DO NOTHING`,
       ),
+      setFolder: db.prepare(`UPDATE conversations SET folder = ? WHERE id = ? AND folder <> ?`),
       touch: db.prepare(`UPDATE conversations SET updated_at = max(updated_at, ?), unread = unread + ? WHERE id = ?`),
       remove: db.prepare(`DELETE FROM conversations WHERE id = ?`),
       get: db.prepare(`${SELECT} WHERE c.id = ?`),
@@ -60,11 +67,34 @@ export class ConversationStore {
     }
   }
 
-  /** Creates the conversation if missing; returns true when it was created now. */
-  ensure(id: string, now = Date.now()): boolean {
+  /** Adds a rule for conversations that someone else starts (message requests). */
+  addFolderRule(rule: FolderRule): void {
+    this.rules.push(rule)
+  }
+
+  /**
+   * Creates the conversation if missing; returns true when it was created now.
+   * `incoming`: someone else started it, so the folder rules choose where it goes.
+   */
+  ensure(id: string, now = Date.now(), incoming = false): boolean {
     const parsed = parseConversationId(id)
     if (!parsed) throw new Error(`not a conversation id: ${id}`)
-    return this.q.ensure.run(id, parsed.kind, parsed.address, parsed.address, now, now).changes > 0
+    let folder: ConversationFolder = 'inbox'
+    if (incoming) {
+      for (const rule of this.rules) {
+        const chosen = rule({ id, kind: parsed.kind, peer: parsed.address })
+        if (chosen) {
+          folder = chosen
+          break
+        }
+      }
+    }
+    return this.q.ensure.run(id, parsed.kind, parsed.address, parsed.address, folder, now, now).changes > 0
+  }
+
+  /** Moves a conversation to `folder`; returns true when it moved. */
+  setFolder(id: string, folder: ConversationFolder): boolean {
+    return this.q.setFolder.run(folder, id, folder).changes > 0
   }
 
   /** Moves the conversation's activity time forward and adds to its unread count. */

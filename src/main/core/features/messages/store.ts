@@ -20,7 +20,7 @@ export type OutgoingMessage = Pick<NewMessage, 'id' | 'conversationId' | 'sender
 
 /** What the messages store needs from the conversations feature, inside the same transaction. */
 export interface ConversationWriter {
-  ensure(id: string, now: number): boolean
+  ensure(id: string, now: number, incoming: boolean): boolean
   touch(id: string, ts: number, unread: number): void
   remove(id: string): void
 }
@@ -137,7 +137,7 @@ export class MessageStore {
     for (const m of batch) {
       let touch = touched.get(m.conversationId)
       if (!touch) {
-        const created = this.conversations.ensure(m.conversationId, now)
+        const created = this.conversations.ensure(m.conversationId, now, m.direction === 'in')
         touched.set(m.conversationId, (touch = { ts: 0, unread: 0, created, stored: false }))
       }
       // Positional parameters: this is the receive hot path, and binding by name costs an object per row.

@@ -9,3 +9,5 @@ export { useConversationsActions, ConversationsActionsKey, type ConversationsAct
 export { default as ConversationList } from './ConversationList.vue'
 export { default as NewConversation } from './NewConversation.vue'
 export { default as ChatHeader } from './ChatHeader.vue'
+export { conversationTitle } from './title'
+export { default as ConversationAvatar } from './ConversationAvatar.vue'

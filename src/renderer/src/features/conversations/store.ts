@@ -13,7 +13,10 @@ export const useConversationsStore = defineStore('conversations', () => {
   /** The first list has arrived (until then, "no conversations" would be a lie). */
   const loaded = ref(false)
 
-  const list = computed(() => Object.values(byId.value).sort(byRecency))
+  const all = computed(() => Object.values(byId.value).sort(byRecency))
+  /** The conversation list: message requests are held apart. */
+  const list = computed(() => all.value.filter((c) => c.folder === 'inbox'))
+  const requests = computed(() => all.value.filter((c) => c.folder === 'requests'))
   const selected = computed(() => (selectedId.value ? (byId.value[selectedId.value] ?? null) : null))
   const totalUnread = computed(() => list.value.reduce((n, c) => n + c.unread, 0))
 
@@ -36,10 +39,15 @@ export const useConversationsStore = defineStore('conversations', () => {
     selectedId.value = id
   }
 
+  function remove(id: string): void {
+    delete byId.value[id]
+    if (selectedId.value === id) selectedId.value = null
+  }
+
   function clearUnread(id: string): void {
     const c = byId.value[id]
     if (c && c.unread !== 0) byId.value[id] = { ...c, unread: 0 }
   }
 
-  return { byId, selectedId, loaded, list, selected, totalUnread, upsert, replaceAll, select, clearUnread }
+  return { byId, selectedId, loaded, list, requests, selected, totalUnread, upsert, replaceAll, select, remove, clearUnread }
 })

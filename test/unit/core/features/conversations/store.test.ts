@@ -17,7 +17,7 @@ describe('ConversationStore', () => {
   it('an opened conversation without messages has no lastMessage', () => {
     expect(store.ensure('dm:李雷', 5)).toBe(true)
     const c = store.get('dm:李雷')
-    expect(c).toEqual({ id: 'dm:李雷', kind: 'dm', peer: '李雷', title: '李雷', unread: 0, updatedAt: 5, lastMessage: null })
+    expect(c).toEqual({ id: 'dm:李雷', kind: 'dm', peer: '李雷', title: '李雷', folder: 'inbox', unread: 0, updatedAt: 5, lastMessage: null })
     expect(store.ensure('dm:李雷', 9)).toBe(false) // idempotent
     expect(store.get('dm:李雷')).toEqual(c)
   })

@@ -54,6 +54,8 @@ describe('messages feature: sending through the publisher', () => {
       requireAccount: () => ALICE,
       connected: () => session.connected,
       addRoute: (r) => router.add(r, session.connected),
+      removeRoute: (f) => router.remove(f, session.connected),
+      replayRetained: () => {},
       use: <T,>(name: string) => apis.get(name) as T,
     }
     const conversations = conversationsFeature.create(ctx)

@@ -1,0 +1,11 @@
+import type { ContactsChange } from '../../../../shared/contract'
+
+/** What other features get from contacts (through `dependsOn: ['contacts']`). */
+export interface ContactsApi {
+  /** An accepted contact (not a pending request). */
+  isContact(user: string): boolean
+  /** Accepted contacts' names. */
+  contacts(): string[]
+  /** After a batch of changes is committed. */
+  onChange(listener: (change: ContactsChange) => void): void
+}

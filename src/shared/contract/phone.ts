@@ -1,0 +1,58 @@
+import { z } from 'zod'
+import { defineContract } from './define'
+
+export interface MyPhone {
+  /** E.164, e.g. +48555555555; null: none registered. */
+  number: string | null
+  /** The salted hash others look up (docs/protocol.md). */
+  id: string | null
+}
+
+export const PhoneInputSchema = z.object({
+  number: z.string().min(3).max(40),
+  /** ISO 3166 two-letter region for numbers written without +: "PL", "US". */
+  country: z.string().regex(/^[A-Z]{2}$/, { error: 'A country is two capital letters, like PL or US.' }).optional(),
+})
+export type PhoneInput = z.input<typeof PhoneInputSchema>
+
+export const ImportInputSchema = z.object({
+  /** The contents of a CSV file (any column with numbers) or a vCard (.vcf) file. */
+  text: z.string().max(5 * 1024 * 1024, { error: 'That file is over 5 MB.' }),
+  country: PhoneInputSchema.shape.country,
+})
+export type ImportInput = z.input<typeof ImportInputSchema>
+
+export interface PhoneMatch {
+  /** E.164. */
+  number: string
+  /** The name the file gave it, if any. */
+  name: string | null
+  /** The Parley user registered with this number, or null. */
+  user: string | null
+}
+
+export interface ImportResult {
+  /** Every valid number found, with its user where there is one. */
+  matches: PhoneMatch[]
+  /** Entries that were not valid phone numbers. */
+  invalid: number
+}
+
+export interface PhoneService {
+  mine(): Promise<MyPhone>
+  /** Registers my number (normalised to E.164) under its salted hash; replaces an earlier one. */
+  register(input: PhoneInput): Promise<MyPhone>
+  unregister(): Promise<MyPhone>
+  /** Finds which numbers of a CSV or vCard file are on Parley (asks the broker for their hashes). */
+  discover(input: ImportInput): Promise<ImportResult>
+}
+
+export const phoneContract = defineContract<PhoneService>()({
+  methods: {
+    mine: z.tuple([]),
+    register: z.tuple([PhoneInputSchema]),
+    unregister: z.tuple([]),
+    discover: z.tuple([ImportInputSchema]),
+  },
+  events: [],
+})
