@@ -8,6 +8,14 @@ import type { Feature } from './feature'
 import { messages } from './messages'
 import { presence } from './presence'
 import { typing } from './typing'
+import { settings } from './settings'
+import { profiles } from './profiles'
+import { contacts } from './contacts'
+import { messageRequests } from './message-requests'
+import { blocking } from './blocking'
+import { moments } from './moments'
+import { phone } from './phone'
+import { devices } from './devices'
 
 export const FEATURES: readonly Feature[] = [
   account,
@@ -15,4 +23,12 @@ export const FEATURES: readonly Feature[] = [
   messages,
   presence,
   typing,
+  settings,
+  profiles,
+  contacts,
+  messageRequests,
+  blocking,
+  moments,
+  phone,
+  devices,
 ]

@@ -1,0 +1,4 @@
+// Placeholder until the feature lands: registered so features/index.ts needs no further edits.
+import { defineFeature } from '../feature'
+
+export const phone = defineFeature({ name: 'phone', setup() {} })
