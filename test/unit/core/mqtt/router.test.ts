@@ -111,6 +111,11 @@ describe('TopicRouter', () => {
     })
   })
 
+  it('retainedSubscriptions lists only the routes that keep retained state, to replay it', () => {
+    router.reset([route('p', 'IMS/bob/Presence/+', 'accept'), route('m', 'IMS/me/Inbox/Msg/+', 'drop'), route('r', 'IMS/bob/Profile', 'accept')])
+    expect(Object.keys(router.retainedSubscriptions()).sort()).toEqual(['IMS/bob/Presence/+', 'IMS/bob/Profile'])
+  })
+
   it('add/remove (un)subscribe at once only when connected, and add only for a new filter', () => {
     const p = route('p', 'IMS/carol/Presence/+', 'accept')
     router.add(p, false)

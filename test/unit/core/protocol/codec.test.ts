@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ENVELOPE_VERSION, EnvelopeSchema, type Envelope, type EnvelopeBody, type EnvelopeOf } from '../../../../src/shared/protocol/envelope'
+import { ENVELOPE_VERSION, EnvelopeSchema, type Envelope, type EnvelopeBody, type EnvelopeOf, type EnvelopeType } from '../../../../src/shared/protocol/envelope'
 import { MAX_PAYLOAD_BYTES, MAX_TEXT_LENGTH } from '../../../../src/shared/schemas'
 import { Codec, envelope as buildEnvelope, encodeEnvelope, newMessageId, textEnvelope, type Decoded } from '../../../../src/main/core/protocol/codec'
 
@@ -148,10 +148,60 @@ describe('envelopes of every type through one codec', () => {
     ['typing', envelopeOf('typing', { conversation: 'dm:bob' })],
     ['typing without a conversation', envelopeOf('typing', {})],
     ['presence', envelopeOf('presence', { state: 'away', lastSeen: 1_700_000_000_000 })],
+    ['friend request', envelopeOf('friend-request', { action: 'request', note: 'Hi, Bob here 👋', expires: 1_800_000_000_000 })],
+    ['friend request withdrawal', envelopeOf('friend-request', { action: 'cancel' })],
+    ['friend response', envelopeOf('friend-response', { answer: 'accept' })],
+    ['unfollow notice', envelopeOf('unsub', { notify: true })],
+    ['profile', envelopeOf('profile', { name: 'Alice Smith', status: 'Here', email: 'alice@example.com', avatar: 'data:image/png;base64,iVBORw0KGgo=' })],
+    ['empty profile', envelopeOf('profile', {})],
+    ['moment', envelopeOf('moment', { text: 'Back from the mountains 🏔️' })],
+    ['phone record', envelopeOf('phone', { id: 'ab'.repeat(32) })],
+    ['sync item', envelopeOf('sync', { iv: 'aXY=', data: 'ZGF0YQ==', tag: 'dGFn' })],
   ] as const)('a %s envelope round-trips', (_what, e) => {
     const d = codec.decode(topic, codec.encode(e, topic), e.type, 'alice')
     expect(d).toEqual({ ok: true, plain: false, envelope: e })
     expect(EnvelopeSchema.parse(e)).toEqual(e)
+  })
+
+  it.each([
+    ['a friend request with an unknown action', 'friend-request', { action: 'spam' }],
+    ['a friend request note with a direction override', 'friend-request', { action: 'request', note: 'hi\u202E' }],
+    ['an answer that is neither accept nor decline', 'friend-response', { answer: 'maybe' }],
+    ['a profile name with a zero-width space', 'profile', { name: 'Ali\u200Bce' }],
+    ['an avatar that is not an image data URL', 'profile', { avatar: 'data:text/html;base64,PHNjcmlwdD4=' }],
+    ['an avatar with a script URL', 'profile', { avatar: 'javascript:alert(1)' }],
+    ['an email that is not one', 'profile', { email: 'not an email' }],
+    ['an empty moment', 'moment', { text: '' }],
+    ['a phone id that is not a SHA-256', 'phone', { id: '+48555555555' }],
+    ['an unsub without notify', 'unsub', {}],
+  ] as const)('refuses %s', (_what, type, body) => {
+    const e = { ...envelopeOf('typing', {}), type, body }
+    const d = codec.decode(topic, Buffer.from(JSON.stringify(e)), type, 'alice')
+    expectDropped(d, /invalid envelope/)
+  })
+
+  it('allows profiles and sync items up to the large limit, and no further', async () => {
+    const { MAX_LARGE_PAYLOAD_BYTES } = await import('../../../../src/shared/schemas')
+    const padded = (n: number) => Buffer.from(JSON.stringify({ ...envelopeOf('sync', { iv: 'a', data: 'A'.repeat(n), tag: 'b' }) }))
+    const fits = padded(100_000)
+    expect(fits.byteLength).toBeGreaterThan(MAX_PAYLOAD_BYTES)
+    expect(codec.decode(topic, fits, 'sync', 'alice').ok).toBe(true)
+    expect(codec.decode(topic, fits, 'moment', 'alice')).toMatchObject({ ok: false, reason: expect.stringMatching(/over 65536/) })
+    const huge = Buffer.alloc(MAX_LARGE_PAYLOAD_BYTES + 1, 0x20)
+    expectDropped(codec.decode(topic, huge, 'profile', 'alice'), new RegExp(`over ${MAX_LARGE_PAYLOAD_BYTES}`))
+  })
+
+  it('refuses everything from a sender a check names, whatever the type, and nothing from others', () => {
+    const c = new Codec()
+    const blocked = new Set(['carol'])
+    c.refuseSenders((from) => (blocked.has(from) ? 'the sender is blocked' : null))
+    const fromCarol = { ...envelopeOf('typing', {}), from: 'carol' }
+    expectDropped(c.decode(topic, Buffer.from(JSON.stringify(fromCarol)), 'typing', 'carol'), /the sender is blocked/)
+    expectDropped(c.decode(topic, Buffer.from('plain hello'), 'text', 'carol', true), /the sender is blocked/)
+    expect(c.decode(topic, c.encode(envelopeOf('typing', {}), topic), 'typing', 'alice').ok).toBe(true)
+    expect(c.refusal('carol')).toBe('the sender is blocked')
+    blocked.delete('carol')
+    expect(c.decode(topic, Buffer.from(JSON.stringify(fromCarol)), 'typing', 'carol').ok).toBe(true)
   })
 
   it('envelope() stamps a fresh UUIDv7, the version and the time, and keeps dev/seq only when given', () => {
@@ -222,7 +272,7 @@ describe('envelopes of every type through one codec', () => {
   })
 })
 
-function envelopeOf<T extends 'receipt' | 'typing' | 'presence'>(
+function envelopeOf<T extends Exclude<EnvelopeType, 'text'>>(
   type: T,
   body: EnvelopeBody<T>,
   extra?: { dev?: string; seq?: number; ts?: number; id?: string },

@@ -88,3 +88,28 @@ describe('names: invisible, control and decomposed characters', () => {
     for (const spoof of ['a\u200Db', '👩\u200Db', 'a\u200D💻', '\u200D👩']) expect(nameProblem(spoof)).toMatch(/invisible/)
   })
 })
+
+describe('text people set for others to read (display names, status lines, notes)', () => {
+  it('allows spaces, accents, CJK and emoji sequences', async () => {
+    const { DisplayNameSchema, StatusLineSchema, RequestNoteSchema } = await import('../../../../src/shared/protocol/names')
+    for (const ok of ['Alice Smith', 'Zoë', '李雷', '👩‍💻 at work', 'Ünïcödé ñ']) expect(DisplayNameSchema.parse(ok)).toBe(ok)
+    expect(StatusLineSchema.parse('Out until Monday 🏖️')).toBe('Out until Monday 🏖️')
+    expect(RequestNoteSchema.parse("Hi, it's Bob from the conference")).toBe("Hi, it's Bob from the conference")
+  })
+
+  it.each([
+    ['empty', '', /cannot be empty/],
+    ['only spaces', '   ', /cannot be empty/],
+    ['a right-to-left override', 'evil\u202Egnp.exe', /control or invisible/],
+    ['a zero-width space', 'ali\u200Bce', /control or invisible/],
+    ['a newline', 'two\nlines', /control or invisible/],
+    ['a lone surrogate', 'bad\uD800', /broken characters/],
+    ['too many characters', 'x'.repeat(65), /at most 64 characters/],
+  ])('refuses a display name that is %s', async (_what, value, message) => {
+    const { DisplayNameSchema } = await import('../../../../src/shared/protocol/names')
+    const r = DisplayNameSchema.safeParse(value)
+    expect(r.success).toBe(false)
+    expect(r.error?.issues[0]?.message).toMatch(message)
+    expect(r.error?.issues[0]?.message).toMatch(/^A display name /)
+  })
+})

@@ -5,10 +5,17 @@ import {
   inboxFilter,
   inboxTopic,
   parseInboxTopic,
+  momentsTopic,
   parsePresenceTopic,
+  phoneTopic,
   presenceFilter,
   presenceTopic,
+  profileTopic,
+  syncFilter,
+  syncTopic,
   topicMatches,
+  unsubFilter,
+  unsubTopic,
 } from '../../../../src/shared/protocol/topics'
 
 describe('topic scheme', () => {
@@ -25,6 +32,36 @@ describe('topic scheme', () => {
   it('the inbox filter is a single-level wildcard over senders', () => {
     expect(inboxFilter('IMS', 'Msg', 'bob')).toBe('IMS/bob/Inbox/Msg/+')
     expect(inboxFilter('IMS', 'Rcpt', 'bob')).toBe('IMS/bob/Inbox/Rcpt/+')
+  })
+
+  it("friend requests and answers use seed 000's Add/GFReq and Add/GFResp, and parse back", () => {
+    expect(inboxTopic('IMS', 'Add/GFReq', 'UserB', 'UserA')).toBe('IMS/UserB/Inbox/Add/GFReq/UserA')
+    expect(inboxTopic('IMS', 'Add/GFResp', 'UserA', 'UserB')).toBe('IMS/UserA/Inbox/Add/GFResp/UserB')
+    expect(inboxFilter('IMS', 'Add/GFReq', 'bob')).toBe('IMS/bob/Inbox/Add/GFReq/+')
+    expect(parseInboxTopic('IMS', 'IMS/UserB/Inbox/Add/GFReq/UserA')).toEqual({ kind: 'Add/GFReq', to: 'UserB', from: 'UserA' })
+    expect(parseInboxTopic('IMS', 'IMS/UserA/Inbox/Add/GFResp/UserB')).toEqual({ kind: 'Add/GFResp', to: 'UserA', from: 'UserB' })
+  })
+
+  it("seed 000's unfollow notice has the sender in the middle: R/{to}/Inbox/Update/{from}/Unsub", () => {
+    expect(unsubTopic('IMS', 'UserA', 'UserB')).toBe('IMS/UserA/Inbox/Update/UserB/Unsub')
+    expect(unsubFilter('IMS', 'UserA')).toBe('IMS/UserA/Inbox/Update/+/Unsub')
+    expect(topicMatches(unsubFilter('IMS', 'UserA'), unsubTopic('IMS', 'UserA', 'UserB'))).toBe(true)
+    expect(parseInboxTopic('IMS', 'IMS/UserA/Inbox/Update/UserB/Unsub')).toEqual({ kind: 'Update/Unsub', to: 'UserA', from: 'UserB' })
+    expect(parseInboxTopic('IMS', 'IMS/UserA/Inbox/Update/UserB/Other')).toBeNull()
+    expect(parseInboxTopic('IMS', 'IMS/UserA/Inbox/Add//UserB')).toBeNull()
+  })
+
+  it('profiles, moments, the phone directory and device sync have topics of their own that cannot meet an inbox', () => {
+    expect(profileTopic('IMS', 'bob')).toBe('IMS/bob/Profile')
+    expect(momentsTopic('IMS', 'bob')).toBe('IMS/bob')
+    // Names cannot start with "$": no user's topics are under IMS/$Phone.
+    expect(phoneTopic('IMS', 'ab'.repeat(32))).toBe(`IMS/$Phone/${'ab'.repeat(32)}`)
+    expect(syncTopic('IMS', 'bob', 'dev1')).toBe('IMS/bob/Sync/dev1')
+    expect(topicMatches(syncFilter('IMS', 'bob'), 'IMS/bob/Sync/dev1')).toBe(true)
+    for (const t of [profileTopic('IMS', 'bob'), momentsTopic('IMS', 'bob'), syncTopic('IMS', 'bob', 'd')]) {
+      expect(parseInboxTopic('IMS', t)).toBeNull()
+      expect(topicMatches(inboxFilter('IMS', 'Msg', 'bob'), t)).toBe(false)
+    }
   })
 
   it('parseInboxTopic reads an inbox topic back', () => {

@@ -30,6 +30,22 @@ describe('ConversationStore', () => {
     expect(store.count()).toBe(3)
   })
 
+  it('folder rules place only conversations someone else starts; the first rule that answers wins', () => {
+    const strangers = new Set(['mallory'])
+    store.addFolderRule((c) => (c.kind === 'dm' && strangers.has(c.peer) ? 'requests' : null))
+    store.addFolderRule(() => 'inbox')
+    messages.insertMany([msg({ peer: 'mallory' }), msg({ peer: 'alice' })])
+    expect(store.get('dm:mallory')?.folder).toBe('requests')
+    expect(store.get('dm:alice')?.folder).toBe('inbox')
+    // A conversation I start (opened, or my message first) is mine: the inbox.
+    messages.insert(msg({ peer: 'zed', sender: 'me', direction: 'out', status: 'pending' }))
+    strangers.add('zed')
+    expect(store.get('dm:zed')?.folder).toBe('inbox')
+    expect(store.setFolder('dm:mallory', 'inbox')).toBe(true)
+    expect(store.setFolder('dm:mallory', 'inbox')).toBe(false)
+    expect(store.get('dm:mallory')?.folder).toBe('inbox')
+  })
+
   it('refuses what is not a conversation id', () => {
     expect(() => store.ensure('bob')).toThrow('not a conversation id: bob')
     expect(() => store.ensure('chat:bob')).toThrow(/not a conversation id/)
