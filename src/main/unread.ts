@@ -21,10 +21,14 @@ export function trayTooltip(unread: number): string {
   return `Parley — ${unread} unread`
 }
 
-/** Reads {id, unread} from a 'conversation' event payload, or null if it has no such shape. */
+/**
+ * Reads {id, unread} from a 'conversation' event payload, or null if it has no such
+ * shape. Message requests count as nothing: strangers get a quiet count in the app,
+ * not the tray's attention.
+ */
 export function conversationUnread(payload: unknown): { id: string; unread: number } | null {
   if (typeof payload !== 'object' || payload === null) return null
-  const { id, unread } = payload as { id?: unknown; unread?: unknown }
+  const { id, unread, folder } = payload as { id?: unknown; unread?: unknown; folder?: unknown }
   if (typeof id !== 'string' || typeof unread !== 'number' || !Number.isFinite(unread)) return null
-  return { id, unread: Math.max(0, Math.floor(unread)) }
+  return { id, unread: folder === 'requests' ? 0 : Math.max(0, Math.floor(unread)) }
 }
