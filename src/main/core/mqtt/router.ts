@@ -25,8 +25,8 @@ export interface Route {
 export interface RouterHooks {
   /** Runs `fn` in one store transaction. */
   transaction<T>(fn: () => T): T
-  /** A route was added or removed while connected: (un)subscribe now. */
-  subscribe(filters: ISubscriptionMap): void
+  /** A route was added or removed while connected: (un)subscribe now (the promise, if any, settles on the SUBACK). */
+  subscribe(filters: ISubscriptionMap): void | Promise<boolean>
   unsubscribe(filters: string[]): void
 }
 
@@ -60,6 +60,31 @@ export class TopicRouter {
     this.routes.set(route.filter, route)
     this.cache = new Map()
     if (!had && connected) this.hooks.subscribe({ [route.filter]: subscriptionOptions(route) })
+  }
+
+  /**
+   * Adds several routes in one SUBSCRIBE (e.g. a batch of short-lived lookups).
+   * Resolves on the broker's SUBACK: true when every new filter was granted, so
+   * their retained messages are on their way; false when not connected or refused.
+   */
+  async addAll(routes: readonly Route[], connected: boolean): Promise<boolean> {
+    const fresh: ISubscriptionMap = {}
+    for (const r of routes) {
+      if (!this.routes.has(r.filter)) fresh[r.filter] = subscriptionOptions(r)
+      this.routes.set(r.filter, r)
+    }
+    this.cache = new Map()
+    if (!connected) return false
+    if (Object.keys(fresh).length === 0) return true
+    return (await this.hooks.subscribe(fresh)) ?? false
+  }
+
+  /** Removes several routes in one UNSUBSCRIBE. */
+  removeAll(filters: readonly string[], connected: boolean): void {
+    const gone = filters.filter((f) => this.routes.delete(f))
+    if (gone.length === 0) return
+    this.cache = new Map()
+    if (connected) this.hooks.unsubscribe(gone)
   }
 
   remove(filter: string, connected: boolean): void {

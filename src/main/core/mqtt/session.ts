@@ -167,11 +167,17 @@ export class MqttSession {
     })
   }
 
-  /** Subscribes now (a route added while connected); the next connection gets it from the hooks. */
-  subscribe(filters: ISubscriptionMap): void {
+  /**
+   * Subscribes now (a route added while connected); the next connection gets it from
+   * the hooks. Resolves on the SUBACK: true when the broker granted every filter,
+   * false when it refused one, failed, or we are not connected.
+   */
+  subscribe(filters: ISubscriptionMap): Promise<boolean> {
     const c = this.client
-    if (!c?.connected) return
-    c.subscribe(filters, (err, granted) => this.checkGranted(err, granted))
+    if (!c?.connected) return Promise.resolve(false)
+    return new Promise((resolve) => {
+      c.subscribe(filters, (err, granted) => resolve(this.checkGranted(err, granted)))
+    })
   }
 
   unsubscribe(filters: string[]): void {
@@ -179,11 +185,17 @@ export class MqttSession {
     if (c?.connected) c.unsubscribe(filters)
   }
 
-  private checkGranted(err: Error | null | undefined, granted: { topic: string; qos: number }[] | undefined): void {
+  /** Logs what the broker refused; true when it granted everything. */
+  private checkGranted(err: Error | null | undefined, granted: { topic: string; qos: number }[] | undefined): boolean {
     if (err) this.log.warn('subscribe failed', { error: err.message })
+    let all = !err
     for (const g of granted ?? []) {
-      if (g.qos >= 128) this.log.warn('broker refused a subscription', { topic: g.topic, code: g.qos })
+      if (g.qos >= 128) {
+        this.log.warn('broker refused a subscription', { topic: g.topic, code: g.qos })
+        all = false
+      }
     }
+    return all
   }
 
   private clearStableTimer(): void {
