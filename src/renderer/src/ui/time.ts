@@ -8,6 +8,7 @@ const shortDateYear = new Intl.DateTimeFormat(undefined, { day: 'numeric', month
 const longDate = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' })
 const longDateYear = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
 const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' })
+const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'long' })
 
 /** Local midnight of the day `ts` falls on. */
 export function startOfDay(ts: number): number {
@@ -51,4 +52,19 @@ export function formatDay(ts: number, now = Date.now()): string {
 /** For tooltips: the whole date and time. */
 export function formatFull(ts: number): string {
   return full.format(ts)
+}
+
+/**
+ * For feeds, how long ago: "just now", "5 min ago", "3 h ago" (today), "yesterday",
+ * a weekday within the week, then "3 Mar" / "3 Mar 2023". A time ahead of `now`
+ * (another clock) reads as "just now".
+ */
+export function formatAgo(ts: number, now = Date.now()): string {
+  const ago = now - ts
+  if (ago < 60_000) return 'just now'
+  if (ago < 60 * 60_000) return `${Math.floor(ago / 60_000)} min ago`
+  if (isSameDay(ts, now)) return `${Math.floor(ago / (60 * 60_000))} h ago`
+  if (isYesterday(ts, now)) return 'yesterday'
+  if (startOfDay(now) - startOfDay(ts) < 6 * 24 * 60 * 60_000) return weekday.format(ts)
+  return (isSameYear(ts, now) ? shortDate : shortDateYear).format(ts)
 }
