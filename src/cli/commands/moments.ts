@@ -1,4 +1,138 @@
-// Placeholder until the feature's commands land: registered so commands/index.ts needs no further edits.
-import type { CliCommand } from '../command'
+import type { Moment } from '../../shared/contract'
+import { NameSchema } from '../../shared/protocol/names'
+import { MessageTextSchema } from '../../shared/schemas'
+import { Count, defineCommand, field, positionals, type CliCommand } from '../command'
+import { connected, delay, ensureAccount, EXIT, online, type CommandContext } from '../common'
 
-export const MOMENT_COMMANDS: readonly CliCommand[] = []
+/** How long `feed` waits for the broker by default: it shows what is stored either way. */
+const FEED_CONNECT_SECONDS = 5
+/** Once connected, moments the broker queued for us arrive at once: wait until they stop (this long quiet)… */
+const FEED_QUIET_MS = 400
+/** …but no longer than this. */
+const FEED_DRAIN_MS = 3_000
+/** Most moments one feed call returns. */
+const PAGE = 200
+
+function momentLine(m: Moment, json: boolean): string {
+  const time = new Date(m.ts).toISOString()
+  if (json) return JSON.stringify({ id: m.id, author: m.author, ts: m.ts, time, text: m.text, mine: m.mine, status: m.status })
+  const mark = m.status === 'pending' ? ' (not posted yet)' : m.status === 'failed' ? ' (not posted)' : ''
+  return `${time} ${m.author}${mark}: ${m.text}`
+}
+
+/** Posts one moment and waits until the broker has it (exit 0) or refused it (exit 1). */
+async function post(ctx: CommandContext, c: { text: string }): Promise<number> {
+  const { core, opts, io } = ctx
+  await ensureAccount(ctx)
+  const outcomes = new Map<string, Moment>()
+  let id = ''
+  let settle: (m: Moment) => void = () => {}
+  const settled = new Promise<Moment>((r) => (settle = r))
+  const off = core.onEvent((event, payload) => {
+    if (event !== 'moment') return
+    const m = payload as Moment
+    if (!m.mine || m.status === 'pending') return
+    outcomes.set(m.id, m)
+    if (m.id === id) settle(m)
+  })
+  try {
+    const m = await core.services.moments.post(c.text)
+    id = m.id
+    const known = outcomes.get(id) ?? (m.status !== 'pending' ? m : undefined)
+    if (known) settle(known)
+    const r = await Promise.race([settled, delay(opts.timeoutSeconds ?? 15), io.interrupted.then(() => 'timeout' as const)])
+    if (r === 'timeout') {
+      io.err(`Not posted to the broker yet (${core.connection.detail ?? core.connection.state}). The moment is queued and goes out the next time Parley runs for ${opts.user}.`)
+      return EXIT.timeout
+    }
+    if (r.status === 'failed') {
+      io.err('parley: The broker refused the moment.')
+      return EXIT.failed
+    }
+    io.err(`Posted (${id}).`)
+    return EXIT.ok
+  } finally {
+    off()
+  }
+}
+
+/** Connects briefly so moments queued by the broker arrive, then prints the stored feed, newest first. */
+async function feed(ctx: CommandContext, c: { limit: number }): Promise<number> {
+  const { core, opts, io } = ctx
+  await ensureAccount(ctx)
+  let last = Date.now()
+  const off = core.onEvent((event) => {
+    if (event === 'moment') last = Date.now()
+  })
+  try {
+    const seconds = opts.timeoutSeconds ?? FEED_CONNECT_SECONDS
+    const link = await connected(core, seconds, io.interrupted)
+    if (link === 'connected') {
+      last = Date.now()
+      const until = last + FEED_DRAIN_MS
+      while (Date.now() - last < FEED_QUIET_MS && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+    } else if (link !== 'interrupted') {
+      io.err(`parley: could not reach the broker within ${seconds} s (${core.connection.detail ?? core.connection.state}); showing what is stored.`)
+    }
+  } finally {
+    off()
+  }
+  const moments: Moment[] = []
+  let page = await core.services.moments.feed({ limit: Math.min(c.limit, PAGE) })
+  moments.push(...page.moments)
+  while (page.hasMore && moments.length < c.limit) {
+    const oldest = moments.at(-1)!
+    page = await core.services.moments.feed({ before: { ts: oldest.ts, id: oldest.id }, limit: Math.min(c.limit - moments.length, PAGE) })
+    moments.push(...page.moments)
+  }
+  for (const m of moments) io.out(momentLine(m, opts.json))
+  if (moments.length === 0 && !opts.json) io.err('No moments yet.')
+  return EXIT.ok
+}
+
+/** Follows or unfollows, connected so the broker subscription changes now. */
+async function follow(ctx: CommandContext, c: { user: string; on: boolean }): Promise<number> {
+  const failed = await online(ctx)
+  if (failed !== null) return failed
+  const list = await ctx.core.services.moments.follow(c.user, c.on)
+  ctx.io.err(c.on ? `Following ${c.user}'s moments.` : `No longer following ${c.user}'s moments.`)
+  for (const user of list) ctx.io.out(ctx.opts.json ? JSON.stringify({ user }) : user)
+  return EXIT.ok
+}
+
+const oneName = (cmd: string) => (args: string[]) =>
+  field(NameSchema, positionals(args, 1, `${cmd} takes exactly one user name: parley ${cmd} NAME --user YOU.`)[0], `${cmd} NAME`)
+
+export const MOMENT_COMMANDS: readonly CliCommand[] = [
+  defineCommand({
+    name: 'post',
+    usage: `post      --user NAME [--broker URL] "text"          post a moment to the people who follow you (waits until
+                                                       the broker has it)`,
+    parse: ({ args }) => ({ text: field(MessageTextSchema, positionals(args, 1, 'post takes exactly one text (quote it).')[0], 'moment') }),
+    run: post,
+  }),
+  defineCommand({
+    name: 'feed',
+    usage: `feed      --user NAME [--limit N] [--json]          connect briefly for moments queued while away, then print
+                                                       yours and those of the people you follow, newest first`,
+    options: { limit: { type: 'string' } },
+    parse: ({ args, values }) => {
+      positionals(args, 0, 'feed takes no arguments: parley feed --user YOU.')
+      return { limit: values.limit === undefined ? 30 : field(Count.max(100_000), values.limit, '--limit') }
+    },
+    run: feed,
+  }),
+  defineCommand({
+    name: 'follow',
+    usage: `follow    NAME --user NAME [--json]                 follow NAME's moments (your contacts are followed unless
+                                                       you unfollow them); prints whom you follow`,
+    parse: ({ args }) => ({ user: oneName('follow')(args), on: true }),
+    run: follow,
+  }),
+  defineCommand({
+    name: 'unfollow',
+    usage: `unfollow  NAME --user NAME [--json]                 stop following NAME's moments (remembered, even for a contact)`,
+    parse: ({ args }) => ({ user: oneName('unfollow')(args), on: false }),
+    run: follow,
+  }),
+]

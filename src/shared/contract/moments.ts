@@ -3,6 +3,12 @@ import { NameSchema } from '../protocol/names'
 import { MessageTextSchema, PageCursorSchema } from '../schemas'
 import { defineContract } from './define'
 
+/**
+ * Mine: 'pending' until the broker has it, then 'sent' ('failed' when the broker
+ * refused it); someone else's: 'received'.
+ */
+export type MomentStatus = 'pending' | 'sent' | 'failed' | 'received'
+
 export interface Moment {
   id: string
   author: string
@@ -10,6 +16,7 @@ export interface Moment {
   /** Author's clock, ms since epoch. */
   ts: number
   mine: boolean
+  status: MomentStatus
 }
 
 export interface MomentsPage {
@@ -35,6 +42,7 @@ export interface MomentsService {
 }
 
 export interface MomentsEvents {
+  /** A new moment, or one of mine whose status changed (the same id again: replace it). */
   moment: Moment
   /** `user` told me to stop following them (they blocked me); `notify`: they asked for me to be told. */
   unfollowedBy: { user: string; notify: boolean }

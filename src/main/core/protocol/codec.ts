@@ -30,6 +30,9 @@ export const PLAINTEXT: Sealer = { seal: (b) => b, open: (p) => p }
 /** Says why nothing from `sender` may be decoded (blocked), or null. */
 export type SenderCheck = (sender: string) => string | null
 
+/** Says why this decoded envelope must be dropped all the same (sent while its sender was blocked), or null. */
+export type EnvelopeCheck = (e: Envelope) => string | null
+
 const LARGE_TYPES: ReadonlySet<EnvelopeType> = new Set(['profile', 'sync'])
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -76,6 +79,7 @@ export function textEnvelope(from: string, dev: string, text: string, seq: numbe
 /** The one way Parley turns an envelope into a payload. */
 export class Codec {
   private readonly senderChecks: SenderCheck[] = []
+  private readonly envelopeChecks: EnvelopeCheck[] = []
 
   constructor(private readonly sealer: Sealer = PLAINTEXT) {}
 
@@ -86,6 +90,15 @@ export class Codec {
    */
   refuseSenders(check: SenderCheck): void {
     this.senderChecks.push(check)
+  }
+
+  /**
+   * Refuses decoded envelopes `check` names, by what they say (their time, their
+   * type): a message sent while its sender was blocked and offered again after the
+   * unblock stays out.
+   */
+  refuseEnvelopes(check: EnvelopeCheck): void {
+    this.envelopeChecks.push(check)
   }
 
   /** Why `sender` is refused, or null. */
@@ -138,6 +151,10 @@ export class Codec {
       }
       if (env.data.type !== type) return { ok: false, reason: `a ${env.data.type} envelope on a ${type} topic` }
       if (env.data.from !== from) return { ok: false, reason: `envelope sender ${env.data.from} does not match topic sender ${from}` }
+      for (const check of this.envelopeChecks) {
+        const why = check(env.data)
+        if (why) return { ok: false, reason: why }
+      }
       return { ok: true, envelope: env.data as EnvelopeOf<T>, plain: false }
     }
     if (!plainText || type !== 'text') return { ok: false, reason: 'payload is not a Parley envelope' }

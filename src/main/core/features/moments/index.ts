@@ -1,16 +1,180 @@
-// Placeholder until the feature lands: registered so the contract is complete.
+import type { IPublishPacket } from 'mqtt'
+import type { z } from 'zod'
+import { FeedQuerySchema, type Moment } from '../../../../shared/contract'
+import { NameSchema } from '../../../../shared/protocol/names'
+import { momentsTopic, unsubFilter } from '../../../../shared/protocol/topics'
 import { ParleyError } from '../../../../shared/rpc'
-import { defineFeature } from '../../kernel/feature'
+import { MessageTextSchema } from '../../../../shared/schemas'
+import { defineFeature, type Account } from '../../kernel/feature'
+import type { AfterCommit, Route } from '../../mqtt/router'
+import { envelope } from '../../protocol/codec'
+import { decodeInbox } from '../../protocol/inbox'
+import type { BlockingApi } from '../blocking/api'
+import type { ContactsApi } from '../contacts/api'
+import { migration0012 } from './migrations/0012_moments'
+import { MomentStore } from './store'
 
-const notYet = async (): Promise<never> => {
-  throw new ParleyError('This part of Parley is not built yet.', 'failed')
+const OWNER = 'moments'
+/** How far ahead of our clock an author's timestamp may be before it is capped (as for messages). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000
+
+/** A person-readable reason for a bad argument, as the IPC boundary would give it. */
+function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value)
+  if (!r.success) throw new ParleyError(r.error.issues[0]?.message ?? 'Invalid argument.', 'invalid-argument')
+  return r.data
 }
 
+/**
+ * Moments (seed 000 scenario 2). I post to `R/{me}` (stored outbox, QoS 1, not
+ * retained); whoever follows me subscribes to it, and their broker session keeps
+ * what I post while they are away. I follow my accepted contacts unless I chose
+ * not to, plus whoever I chose to follow, never someone I blocked: one route per
+ * person, changed at run time. Someone who blocks me sends seed 000's Unsub on
+ * `R/{me}/Inbox/Update/{them}/Unsub`: I stop following them, for good.
+ */
 export const momentsFeature = defineFeature({
   name: 'moments',
-  create() {
+  dependsOn: ['blocking', 'contacts'],
+  migrations: [migration0012],
+  create(ctx) {
+    const blocking = ctx.use<BlockingApi>('blocking')
+    const contacts = ctx.use<ContactsApi>('contacts')
+    const store = new MomentStore(ctx.db)
+    /** The people whose routes are in the router now (what routes() or a resync last put there). */
+    let routed = new Set<string>()
+
+    const emit = (m: Moment | null): void => {
+      if (m) ctx.events.emit('moment', m)
+    }
+
+    /** Whom `me` follows now: contacts unless unfollowed, plus chosen ones, never myself or the blocked. */
+    const following = (me: string): Set<string> => {
+      const choices = store.choices()
+      const set = new Set<string>()
+      for (const c of contacts.contacts()) if (choices.get(c) !== false) set.add(c)
+      for (const [user, on] of choices) if (on) set.add(user)
+      set.delete(me)
+      for (const user of set) if (blocking.isBlocked(user)) set.delete(user)
+      return set
+    }
+
+    /** Stores the moments `author` posted (dedupe by id); returns the new ones to announce after the commit. */
+    const handleMoments = (account: Account, author: string, packets: readonly IPublishPacket[]): AfterCommit => {
+      const fresh: Moment[] = []
+      const now = Date.now()
+      for (const p of packets) {
+        // The topic names the author and the envelope must agree: nobody posts as someone else.
+        const decoded = ctx.codec.decode(p.topic, p.payload as Uint8Array, 'moment', author)
+        if (!decoded.ok) {
+          ctx.log.warn('dropped a moment', { topic: p.topic, reason: decoded.reason })
+          continue
+        }
+        const e = decoded.envelope
+        if (e.body.text.trim().length === 0) {
+          ctx.log.warn('dropped a moment', { topic: p.topic, reason: 'empty text' })
+          continue
+        }
+        // The author's clock orders the feed, but one from the future would pin it to the top.
+        const m: Moment = { id: e.id, author, text: e.body.text, ts: Math.min(e.ts, now + MAX_CLOCK_SKEW_MS), mine: false, status: 'received' }
+        if (store.insert(m, now)) fresh.push(m)
+        else ctx.log.debug('moment already stored', { id: e.id, author })
+      }
+      if (fresh.length) return () => fresh.forEach(emit)
+    }
+
+    const momentRoute = (account: Account, user: string): Route => ({
+      filter: momentsTopic(account.root, user),
+      qos: 1,
+      // A retained post would reach every new follower forever, and anyone may set one.
+      retained: 'drop',
+      handle: (packets) => handleMoments(account, user, packets),
+    })
+
+    /** Brings the routes in line with whom I follow now (a contact, a block, a choice, an Unsub). */
+    const resync = (): void => {
+      const account = ctx.account()
+      if (!account) return
+      const want = following(account.user)
+      for (const user of routed) if (!want.has(user)) ctx.removeRoute(momentsTopic(account.root, user))
+      for (const user of want) if (!routed.has(user)) ctx.addRoute(momentRoute(account, user))
+      routed = want
+    }
+
+    /** seed 000's Unsub: the sender blocked me; stop following them and remember it. */
+    const handleUnsub = (account: Account, packets: readonly IPublishPacket[]): AfterCommit => {
+      const told: { user: string; notify: boolean }[] = []
+      const wasFollowing = following(account.user)
+      for (const { from, envelope: e } of decodeInbox({ codec: ctx.codec, log: ctx.log, account }, packets, 'unsub', 'an unfollow notice')) {
+        store.choose(from, false)
+        // Only news once: a repeat, or a notice from someone I did not follow, changes nothing to tell.
+        if (wasFollowing.delete(from)) told.push({ user: from, notify: e.body.notify })
+      }
+      if (told.length === 0) return
+      return () => {
+        resync()
+        for (const t of told) ctx.events.emit('unfollowedBy', t)
+      }
+    }
+
+    ctx.publisher.register(OWNER, {
+      acked: (id) => emit(store.setStatus(id, 'sent')),
+      failed: (id, reason) => {
+        ctx.log.warn('a moment was not posted', { id, reason })
+        emit(store.setStatus(id, 'failed'))
+      },
+    })
+
+    contacts.onChange(() => resync())
+    blocking.onChange(() => resync())
+
     return {
-      service: { post: notYet, feed: notYet, following: notYet, follow: notYet },
+      routes(account) {
+        routed = following(account.user)
+        return [
+          { filter: unsubFilter(account.root, account.user), qos: 1, retained: 'drop', handle: (ps) => handleUnsub(account, ps) },
+          ...[...routed].map((user) => momentRoute(account, user)),
+        ]
+      },
+      onAccount() {
+        routed = new Set()
+      },
+      service: {
+        async post(text) {
+          const account = ctx.requireAccount()
+          const body = parsed(MessageTextSchema, text)
+          const topic = momentsTopic(account.root, account.user)
+          const e = envelope('moment', account.user, { text: body }, { dev: account.deviceId })
+          const m: Moment = { id: e.id, author: account.user, text: body, ts: e.ts, mine: true, status: 'pending' }
+          ctx.db.transaction(() => {
+            store.insert(m)
+            // Followers' broker sessions queue it; one who never connected misses it (no re-offer: nobody confirms a post).
+            ctx.publisher.enqueue({ owner: OWNER, ref: e.id, topic, payload: ctx.codec.encode(e, topic) })
+          })()
+          emit(m)
+          return store.get(m.id) ?? m
+        },
+        async feed(query) {
+          const q = parsed(FeedQuerySchema, query ?? {})
+          const me = ctx.account()?.user
+          const authors = me ? [...following(me)] : []
+          return store.page(authors, q.before, q.limit)
+        },
+        async following() {
+          const me = ctx.account()?.user
+          return me ? [...following(me)].sort() : []
+        },
+        async follow(user, on) {
+          const account = ctx.requireAccount()
+          const name = parsed(NameSchema, user)
+          if (typeof on !== 'boolean') throw new ParleyError('follow takes true (follow) or false (unfollow).', 'invalid-argument')
+          if (name === account.user) throw new ParleyError('Your own moments are always in your feed.', 'invalid-argument')
+          if (on && blocking.isBlocked(name)) throw new ParleyError(`You blocked ${name}: unblock them to follow their moments.`, 'invalid-argument')
+          store.choose(name, on)
+          resync()
+          return [...following(account.user)].sort()
+        },
+      },
     }
   },
 })
