@@ -6,6 +6,8 @@ export interface MyPhone {
   number: string | null
   /** The salted hash others look up (docs/protocol.md). */
   id: string | null
+  /** The broker acknowledged the registration since Parley started (false while offline: it goes out on the next connection). */
+  published: boolean
 }
 
 export const PhoneInputSchema = z.object({
@@ -19,6 +21,8 @@ export const ImportInputSchema = z.object({
   /** The contents of a CSV file (any column with numbers) or a vCard (.vcf) file. */
   text: z.string().max(5 * 1024 * 1024, { error: 'That file is over 5 MB.' }),
   country: PhoneInputSchema.shape.country,
+  /** How long to wait for answers once the broker confirmed the last lookups (default 1000 ms). */
+  waitMs: z.number().int().min(0).max(10_000).optional(),
 })
 export type ImportInput = z.input<typeof ImportInputSchema>
 
@@ -45,6 +49,8 @@ export interface PhoneService {
   unregister(): Promise<MyPhone>
   /** Finds which numbers of a CSV or vCard file are on Parley (asks the broker for their hashes). */
   discover(input: ImportInput): Promise<ImportResult>
+  /** The people found by earlier discoveries (numbers that have a user), by name. */
+  matches(): Promise<PhoneMatch[]>
 }
 
 export const phoneContract = defineContract<PhoneService>()({
@@ -53,6 +59,7 @@ export const phoneContract = defineContract<PhoneService>()({
     register: z.tuple([PhoneInputSchema]),
     unregister: z.tuple([]),
     discover: z.tuple([ImportInputSchema]),
+    matches: z.tuple([]),
   },
   events: [],
 })

@@ -37,6 +37,15 @@ export interface ProfilesService {
   setAvatar(image: AvatarUpload | null): Promise<Profile>
   /** The last known profile of `user` (and follows it from now on). */
   get(user: string): Promise<Profile>
+  /** Whether the broker has my current profile (acknowledged since Parley started), or why not. */
+  publishState(): Promise<ProfilePublishState>
+}
+
+export interface ProfilePublishState {
+  /** The broker acknowledged my current profile; false while offline, before the first publish, or when refused. */
+  published: boolean
+  /** Why the last publish failed (e.g. the broker refused it), or null. */
+  error: string | null
 }
 
 export interface ProfilesEvents {
@@ -49,6 +58,7 @@ export const profilesContract = defineContract<ProfilesService, ProfilesEvents>(
     update: z.tuple([ProfileUpdateSchema]),
     setAvatar: z.tuple([AvatarUploadSchema.nullable()]),
     get: z.tuple([NameSchema]),
+    publishState: z.tuple([]),
   },
   events: ['profile'],
 })
