@@ -1,7 +1,15 @@
 import { z } from 'zod'
-import { NameSchema } from '../protocol/names'
+import { NameSchema, shownTextSchema } from '../protocol/names'
 import { defineContract } from './define'
 import type { PresenceState } from './presence'
+
+/**
+ * A device's part in the account's device sync: 'linked' (holds the account's
+ * device key: shares sent messages, contacts, blocks and read state), 'unlinked'
+ * (signed in as me, seen through its presence, but not linked), 'removed' (only for
+ * this device: another device of mine removed it, so it stopped syncing).
+ */
+export type DeviceSync = 'linked' | 'unlinked' | 'removed'
 
 /** One device (installation) of my account. */
 export interface Device {
@@ -13,6 +21,7 @@ export interface Device {
   state: PresenceState
   /** ms since epoch, null: never seen. */
   lastSeen: number | null
+  sync: DeviceSync
 }
 
 export interface LinkOffer {
@@ -21,6 +30,9 @@ export interface LinkOffer {
   /** The same, short enough to type: groups of letters and digits. */
   code: string
 }
+
+/** What a device may be called: shown to the person on their other devices. */
+export const DeviceNameSchema = shownTextSchema('A device name', 64)
 
 export const LinkInputSchema = z.string().trim().min(8).max(2000)
 

@@ -70,6 +70,23 @@ export function syncFilter(root: string, user: string): string {
   return `${root}/${user}/Sync/+`
 }
 
+/** A device's own record for the account's other devices (its name), retained and sealed like sync items. */
+export function deviceInfoTopic(root: string, user: string, device: string): string {
+  return `${root}/${user}/Devices/${device}`
+}
+
+export function deviceInfoFilter(root: string, user: string): string {
+  return `${root}/${user}/Devices/+`
+}
+
+/** `R/{user}/Sync/{device}` or `R/{user}/Devices/{device}` → parts, or null. */
+export function parseDeviceTopic(root: string, topic: string): { user: string; level: 'Sync' | 'Devices'; device: string } | null {
+  const parts = topic.split('/')
+  if (parts.length !== 4 || parts[0] !== root || !parts[1] || !parts[3]) return null
+  const level = parts[2]
+  return level === 'Sync' || level === 'Devices' ? { user: parts[1], level, device: parts[3] } : null
+}
+
 export function presenceTopic(root: string, user: string, device: string): string {
   return `${root}/${user}/Presence/${device}`
 }

@@ -11,8 +11,8 @@ export interface ConversationsApi {
   readonly store: ConversationStore
   /** Tells the UI a conversation changed; a burst of changes yields one event per conversation. */
   announce(id: string): void
-  /** Called when the person has read a conversation (it is open and focused). */
-  onRead(listener: (conversationId: string) => void): void
+  /** Called when the person has read a conversation (it is open and focused); `hadUnread`: it had unread messages until now. */
+  onRead(listener: (conversationId: string, hadUnread: boolean) => void): void
   /** Called when a conversation is opened or created, e.g. to follow its peer's presence. */
   onOpened(listener: (conversation: ConversationSummary) => void): void
   peers(kind: ConversationKind): string[]
@@ -26,7 +26,7 @@ export const conversationsFeature = defineFeature({
   create(ctx) {
     const store = new ConversationStore(ctx.db)
     const pending = new Set<string>()
-    const readListeners: ((id: string) => void)[] = []
+    const readListeners: ((id: string, hadUnread: boolean) => void)[] = []
     const openListeners: ((c: ConversationSummary) => void)[] = []
     let closed = false
 
@@ -70,8 +70,9 @@ export const conversationsFeature = defineFeature({
         },
         async markRead(conversationId) {
           const id = ConversationIdSchema.parse(conversationId)
-          if (store.markRead(id)) announce(id)
-          for (const l of readListeners) l(id)
+          const hadUnread = store.markRead(id)
+          if (hadUnread) announce(id)
+          for (const l of readListeners) l(id, hadUnread)
         },
       },
       close() {

@@ -1,7 +1,12 @@
 import type { ChatMessage } from '../../../../shared/contract'
 import type { ConversationKind } from '../../../../shared/protocol/conversation-id'
+import type { PageCursor } from '../../../../shared/schemas'
 import type { Account } from '../../kernel/feature'
 import type { AfterCommit } from '../../mqtt/router'
+import type { OutgoingMessage } from './store'
+
+/** A message I sent, as it was stored here (and as my other devices mirror it). */
+export type SentMessage = OutgoingMessage
 
 /** One batch of incoming messages, as the receive path stored it. */
 export interface ReceivedBatch {
@@ -32,8 +37,21 @@ export interface MessagesApi {
   advance(peer: string, ids: readonly string[], status: 'delivered' | 'read'): ChatMessage[]
   /** Tells the UI about changed messages (and their conversations). */
   announce(messages: readonly ChatMessage[]): void
-  /** Marks what came in on a conversation as seen here; returns those messages' ids by sender. */
-  markSeen(conversationId: string): string[]
+  /**
+   * Marks what came in on a conversation as seen here (with `upTo`, only up to that
+   * message); returns those messages' ids.
+   */
+  markSeen(conversationId: string, upTo?: PageCursor): string[]
+  /** How many incoming messages of the conversation are not seen here yet. */
+  unseenCount(conversationId: string): number
+  /** Called inside the transaction that stores a message I send from this device. */
+  onSent(listener: (m: SentMessage) => void): void
+  /**
+   * Stores a message I sent from another device of mine (device sync), inside the
+   * caller's transaction: outgoing, status 'sent', never published from here; stored
+   * once by id. Returns it when it is new, to `announce` after the commit.
+   */
+  storeMirrored(m: SentMessage): ChatMessage | null
   /** Lets a conversation kind (groups, rooms) send through the messages feature. */
   registerTransport(kind: ConversationKind, transport: ConversationTransport): void
   /** Offers again now every unconfirmed message to `peer` (they just came online). */

@@ -9,7 +9,7 @@ import { defineFeature, type Account } from '../../kernel/feature'
 import type { AfterCommit } from '../../mqtt/router'
 import { envelope } from '../../protocol/codec'
 import type { ConversationsApi } from '../conversations'
-import type { ConversationTransport, MessagesApi, ReceivedBatch } from './api'
+import type { ConversationTransport, MessagesApi, ReceivedBatch, SentMessage } from './api'
 import { handleDirect } from './inbound'
 import { migration0005 } from './migrations/0005_message_statuses'
 import { migration0007 } from './migrations/0007_message_tombstones'
@@ -27,6 +27,7 @@ export const messagesFeature = defineFeature({
     const conversations = ctx.use<ConversationsApi>('conversations')
     const store = new MessageStore(ctx.db, conversations.store)
     const listeners: ((batch: ReceivedBatch) => AfterCommit)[] = []
+    const sentListeners: ((m: SentMessage) => void)[] = []
     const transports = new Map<ConversationKind, ConversationTransport>([
       ['dm', { topic: (a, peer) => directTopic(a.root, NameSchema.parse(peer), a.user), reoffer: true }],
     ])
@@ -79,7 +80,13 @@ export const messagesFeature = defineFeature({
         })
       },
       announce,
-      markSeen: (conversationId) => store.markSeen(conversationId),
+      markSeen: (conversationId, upTo) => store.markSeen(conversationId, upTo),
+      unseenCount: (conversationId) => store.unseenCount(conversationId),
+      onSent: (l) => void sentListeners.push(l),
+      storeMirrored(m) {
+        const account = ctx.requireAccount()
+        return store.insertMany([{ ...m, sender: account.user, direction: 'out', status: 'sent' }])[0] ?? null
+      },
       registerTransport: (kind, transport) => void transports.set(kind, transport),
       reofferTo(peer) {
         const account = ctx.account()
@@ -114,6 +121,7 @@ export const messagesFeature = defineFeature({
             const m = { id: e.id, conversationId, senderDevice: account.deviceId, ts: e.ts, seq: e.seq ?? null, text }
             enqueue(account, m)
             store.insert({ ...m, sender: account.user, direction: 'out', status: 'pending' })
+            for (const l of sentListeners) l(m)
             return e.id
           })
           const m = store.get(id)!

@@ -101,6 +101,13 @@ export class MessageStore {
       remove: db.prepare(`DELETE FROM messages WHERE id = ? RETURNING conversation_id`),
       unseen: db.prepare(`SELECT id FROM messages WHERE conversation_id = ? AND status = 'received' ORDER BY ts, id`),
       markSeen: db.prepare(`UPDATE messages SET status = 'seen' WHERE conversation_id = ? AND status = 'received'`),
+      unseenUpTo: db.prepare(
+        `SELECT id FROM messages WHERE conversation_id = @c AND status = 'received' AND (ts < @ts OR (ts = @ts AND id <= @id)) ORDER BY ts, id`,
+      ),
+      markSeenUpTo: db.prepare(
+        `UPDATE messages SET status = 'seen' WHERE conversation_id = @c AND status = 'received' AND (ts < @ts OR (ts = @ts AND id <= @id))`,
+      ),
+      unseenCount: db.prepare(`SELECT count(*) AS n FROM messages WHERE conversation_id = ? AND status = 'received'`),
       pendingWithoutOutbox: db.prepare(
         `SELECT m.id, m.conversation_id AS conversationId, m.sender_device AS senderDevice, m.ts, m.seq, m.text FROM messages m
          WHERE m.status = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.owner = 'messages' AND o.ref = m.id)
@@ -221,11 +228,25 @@ export class MessageStore {
     this.tombstones = (this.q.anyTombstone.get() as { yes: number }).yes === 1
   }
 
-  /** Marks the conversation's incoming messages seen and returns their ids (for a read receipt). */
-  markSeen(conversationId: string): string[] {
+  /**
+   * Marks the conversation's incoming messages seen (with `upTo`, only those up to
+   * that message in the history's order) and returns their ids (for a read receipt).
+   */
+  markSeen(conversationId: string, upTo?: PageCursor): string[] {
+    if (upTo) {
+      const bound = { c: conversationId, ts: upTo.ts, id: upTo.id }
+      const ids = (this.q.unseenUpTo.all(bound) as { id: string }[]).map((r) => r.id)
+      if (ids.length) this.q.markSeenUpTo.run(bound)
+      return ids
+    }
     const ids = (this.q.unseen.all(conversationId) as { id: string }[]).map((r) => r.id)
     if (ids.length) this.q.markSeen.run(conversationId)
     return ids
+  }
+
+  /** How many incoming messages of the conversation are not seen yet. */
+  unseenCount(conversationId: string): number {
+    return (this.q.unseenCount.get(conversationId) as { n: number }).n
   }
 
   /** Pending messages that have no outbox entry (written before the kernel had an outbox). */

@@ -1,6 +1,6 @@
 import type { IPublishPacket } from 'mqtt'
 import { z } from 'zod'
-import { PresenceModeSchema, type MyPresence, type Presence, type PresenceMode } from '../../../../shared/contract'
+import { PresenceModeSchema, type MyPresence, type Presence, type PresenceMode, type PresenceState } from '../../../../shared/contract'
 import { NameSchema } from '../../../../shared/protocol/names'
 import { parsePresenceTopic, presenceFilter, presenceTopic } from '../../../../shared/protocol/topics'
 import type { EnvelopeOf } from '../../../../shared/protocol/envelope'
@@ -16,6 +16,12 @@ import { PresenceStore } from './store'
 export interface PresenceApi {
   /** Called when a person goes from offline (or unknown) to present on some device. */
   onCameOnline(listener: (user: string) => void): void
+  /** The devices of `user` heard from (or cached from an earlier run, as offline); never this device. */
+  devicesOf(user: string): { device: string; state: PresenceState; lastSeen: number | null }[]
+  /** Called after a commit in which some device of `user` changed state, appeared or went away. */
+  onDevicesChanged(listener: (user: string) => void): void
+  /** What this device tells others now. */
+  myState(): PresenceState
 }
 
 const MODE_PREF = 'presence.mode'
@@ -41,6 +47,7 @@ export const presenceFeature = defineFeature({
     /** Devices heard from in this run; people not in here are answered from the cache, as offline. */
     const live = new Map<string, Map<string, DevicePresence>>()
     const cameOnline: ((user: string) => void)[] = []
+    const devicesChanged: ((user: string) => void)[] = []
     let mode: PresenceMode = ctx.prefs.get(MODE_PREF, PresenceModeSchema, 'auto')
     let idle = false
 
@@ -67,6 +74,7 @@ export const presenceFeature = defineFeature({
     const handle = (account: Account, packets: readonly IPublishPacket[]): (() => void) | void => {
       const changed = new Map<string, Presence>()
       const arrived: string[] = []
+      const touched = new Set<string>()
       for (const p of packets) {
         const t = parsePresenceTopic(account.root, p.topic)
         if (!t || NameSchema.safeParse(t.user).success === false || t.device.length > 128) {
@@ -84,7 +92,7 @@ export const presenceFeature = defineFeature({
         }
         if ((p.payload as Uint8Array).byteLength === 0) {
           // A cleared retained message: that device is gone for good.
-          devices.delete(t.device)
+          if (devices.delete(t.device)) touched.add(t.user)
           store.remove(t.user, t.device)
         } else {
           const decoded = ctx.codec.decode(p.topic, p.payload as Uint8Array, 'presence', t.user)
@@ -97,6 +105,7 @@ export const presenceFeature = defineFeature({
           const known = devices.get(t.device)?.lastSeen ?? null
           if (d.state === 'offline' && known !== null && (d.lastSeen === null || known > d.lastSeen)) d.lastSeen = known
           ctx.log.debug('presence', { user: t.user, device: t.device, state: d.state, retained: p.retain })
+          if (devices.get(t.device)?.state !== d.state) touched.add(t.user)
           devices.set(t.device, d)
           store.put(t.user, t.device, d)
         }
@@ -105,10 +114,11 @@ export const presenceFeature = defineFeature({
         if (after.state !== before.state || (after.state === 'offline' && after.lastSeen !== before.lastSeen)) changed.set(t.user, after)
         if (before.state === 'offline' && after.state !== 'offline') arrived.push(t.user)
       }
-      if (changed.size === 0 && arrived.length === 0) return
+      if (changed.size === 0 && arrived.length === 0 && touched.size === 0) return
       return () => {
         for (const p of changed.values()) ctx.events.emit('presence', p)
         for (const user of arrived) for (const l of cameOnline) l(user)
+        for (const user of touched) for (const l of devicesChanged) l(user)
       }
     }
 
@@ -130,7 +140,12 @@ export const presenceFeature = defineFeature({
       if (c.kind === 'dm') follow(c.peer)
     })
 
-    const api: PresenceApi = { onCameOnline: (l) => void cameOnline.push(l) }
+    const api: PresenceApi = {
+      onCameOnline: (l) => void cameOnline.push(l),
+      devicesOf: (user) => [...(live.get(user) ?? cachedAsOffline(user))].map(([device, d]) => ({ device, ...d })),
+      onDevicesChanged: (l) => void devicesChanged.push(l),
+      myState,
+    }
 
     return {
       api,
