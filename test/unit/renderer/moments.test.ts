@@ -133,7 +133,8 @@ describe('moments feature over a fake API', () => {
 
   beforeEach(async () => {
     fakePage()
-    storage = new Map()
+    // This account opened the feed here before (up to a post older than all of these).
+    storage = new Map([['parley.moments.seenUpTo.alice', '1']])
     vi.stubGlobal('localStorage', {
       getItem: (k: string) => storage.get(k) ?? null,
       setItem: (k: string, v: string) => void storage.set(k, v),
@@ -205,6 +206,17 @@ describe('moments feature over a fake API', () => {
     await vi.waitFor(() => expect(store().loaded).toBe(true))
     expect(store().seenUpTo).toBe(40)
     expect(store().unseen).toBe(0)
+  })
+
+  it('on the first run of an account, what the feed already holds is not "new"; what arrives after is', async () => {
+    stop()
+    storage.clear()
+    await install()
+    await vi.waitFor(() => expect(store().loaded).toBe(true))
+    expect(store().unseen).toBe(0)
+    expect(storage.get('parley.moments.seenUpTo.alice')).toBe('30')
+    fake.emit('moment', moment('m4', 40))
+    expect(store().unseen).toBe(1)
   })
 
   it('follows and unfollows; someone who stops sharing is told quietly when they asked for it', async () => {

@@ -30,12 +30,13 @@ export const PAGE_SIZE = 30
 /** Where "seen up to" is kept between runs, per account (a preference of this window, not of the engine). */
 const seenKey = (user: string) => `parley.moments.seenUpTo.${user}`
 
-function readSeen(user: string): number {
+/** The stored "seen up to" of `user`, or null when this account never opened the feed here. */
+function readSeen(user: string): number | null {
   try {
     const n = Number(globalThis.localStorage?.getItem(seenKey(user)))
-    return Number.isFinite(n) && n > 0 ? n : 0
+    return Number.isFinite(n) && n > 0 ? n : null
   } catch {
-    return 0
+    return null
   }
 }
 
@@ -59,6 +60,8 @@ export function setupMoments(ctx: FeatureContext): void {
   let arrivedDuringLoad: Moment[] | null = null
   /** Bumped when another account signs in: answers for the previous one are dropped. */
   let epoch = 0
+  /** Nothing stored yet (first run of this account here): the first feed read counts as seen, so the badge shows what comes next, not the whole history. */
+  let firstRun = false
 
   function seen(): void {
     store.markAllSeen()
@@ -73,6 +76,10 @@ export function setupMoments(ctx: FeatureContext): void {
       const page = await api.moments.feed({ limit: PAGE_SIZE })
       if (at !== epoch) return
       store.setNewest(page)
+      if (firstRun) {
+        firstRun = false
+        seen()
+      }
       for (const m of arrivedDuringLoad ?? []) store.add(m)
       store.setLoading(null)
       if (panelOpen) seen()
@@ -129,7 +136,9 @@ export function setupMoments(ctx: FeatureContext): void {
         epoch++
         store.clear()
         signedInAs = accountStore.user
-        if (signedInAs) store.setSeenUpTo(readSeen(signedInAs))
+        const stored = signedInAs ? readSeen(signedInAs) : null
+        firstRun = stored === null
+        if (stored !== null) store.setSeenUpTo(stored)
       }
       loadAll()
     }),
