@@ -47,7 +47,7 @@ const oneName = (cmd: string) => (args: string[]) =>
 export const BLOCKING_COMMANDS: readonly CliCommand[] = [
   defineCommand({
     name: 'block',
-    usage: `block     NAME --user NAME [--notify] [--broker URL] drop everything from NAME from now on (messages, requests,
+    usage: `block     NAME --user NAME [--notify] [--broker URL]   drop everything from NAME from now on (messages, requests,
                                                        presence, typing, profile, moments) and tell their Parley
                                                        to stop following your moments; --notify lets it tell them`,
     options: { notify: { type: 'boolean' } },
@@ -56,13 +56,13 @@ export const BLOCKING_COMMANDS: readonly CliCommand[] = [
   }),
   defineCommand({
     name: 'unblock',
-    usage: `unblock   NAME --user NAME                         take NAME off your block list (new messages arrive again)`,
+    usage: `unblock   NAME --user NAME                             take NAME off your block list (new messages arrive again)`,
     parse: ({ args }) => ({ user: oneName('unblock')(args) }),
     run: unblock,
   }),
   defineCommand({
     name: 'blocked',
-    usage: `blocked   --user NAME [--json]                     list the people you blocked, newest first`,
+    usage: `blocked   --user NAME [--json]                         list the people you blocked, newest first`,
     parse: ({ args }) => positionals(args, 0, 'blocked takes no arguments: parley blocked --user YOU.'),
     run: blocked,
   }),

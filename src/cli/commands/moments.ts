@@ -61,8 +61,11 @@ async function feed(ctx: CommandContext, c: { limit: number }): Promise<number> 
   const { core, opts, io } = ctx
   await ensureAccount(ctx)
   let last = Date.now()
-  const off = core.onEvent((event) => {
+  const off = core.onEvent((event, payload) => {
     if (event === 'moment') last = Date.now()
+    // Someone blocked us and asked for us to be told; a silent block stays silent.
+    const u = event === 'unfollowedBy' ? (payload as { user: string; notify: boolean }) : null
+    if (u?.notify) io.err(`${u.user} blocked you: their moments are no longer followed.`)
   })
   try {
     const seconds = opts.timeoutSeconds ?? FEED_CONNECT_SECONDS
@@ -100,20 +103,29 @@ async function follow(ctx: CommandContext, c: { user: string; on: boolean }): Pr
   return EXIT.ok
 }
 
+async function following(ctx: CommandContext): Promise<number> {
+  const { core, opts, io } = ctx
+  await ensureAccount(ctx)
+  const list = await core.services.moments.following()
+  for (const user of list) io.out(opts.json ? JSON.stringify({ user }) : user)
+  if (list.length === 0 && !opts.json) io.err('You follow nobody yet.')
+  return EXIT.ok
+}
+
 const oneName = (cmd: string) => (args: string[]) =>
   field(NameSchema, positionals(args, 1, `${cmd} takes exactly one user name: parley ${cmd} NAME --user YOU.`)[0], `${cmd} NAME`)
 
 export const MOMENT_COMMANDS: readonly CliCommand[] = [
   defineCommand({
     name: 'post',
-    usage: `post      --user NAME [--broker URL] "text"          post a moment to the people who follow you (waits until
+    usage: `post      --user NAME [--broker URL] "text"            post a moment to the people who follow you (waits until
                                                        the broker has it)`,
     parse: ({ args }) => ({ text: field(MessageTextSchema, positionals(args, 1, 'post takes exactly one text (quote it).')[0], 'moment') }),
     run: post,
   }),
   defineCommand({
     name: 'feed',
-    usage: `feed      --user NAME [--limit N] [--json]          connect briefly for moments queued while away, then print
+    usage: `feed      --user NAME [--limit N] [--json]             connect briefly for moments queued while away, then print
                                                        yours and those of the people you follow, newest first`,
     options: { limit: { type: 'string' } },
     parse: ({ args, values }) => {
@@ -124,15 +136,22 @@ export const MOMENT_COMMANDS: readonly CliCommand[] = [
   }),
   defineCommand({
     name: 'follow',
-    usage: `follow    NAME --user NAME [--json]                 follow NAME's moments (your contacts are followed unless
+    usage: `follow    NAME --user NAME [--json]                    follow NAME's moments (your contacts are followed unless
                                                        you unfollow them); prints whom you follow`,
     parse: ({ args }) => ({ user: oneName('follow')(args), on: true }),
     run: follow,
   }),
   defineCommand({
     name: 'unfollow',
-    usage: `unfollow  NAME --user NAME [--json]                 stop following NAME's moments (remembered, even for a contact)`,
+    usage: `unfollow  NAME --user NAME [--json]                    stop following NAME's moments (remembered, even for a
+                                                       contact); prints whom you follow`,
     parse: ({ args }) => ({ user: oneName('unfollow')(args), on: false }),
     run: follow,
+  }),
+  defineCommand({
+    name: 'following',
+    usage: `following --user NAME [--json]                         list whose moments you follow`,
+    parse: ({ args }) => positionals(args, 0, 'following takes no arguments: parley following --user YOU.'),
+    run: following,
   }),
 ]
