@@ -45,7 +45,14 @@ async function main(): Promise<void> {
   const dataDir = resolveDataDir({ flag: args.dataDir, env: process.env })
   let core: ParleyCore
   try {
-    core = await ParleyCore.open({ dataDir, log })
+    core = await ParleyCore.open({
+      dataDir,
+      log,
+      dataDirSwitch: {
+        howTo:
+          'Stop this web host (Ctrl+C) and start it again with another folder: npm run web -- --data-dir DIR (or node out/main/host.js --data-dir DIR). Each data directory is one account.',
+      },
+    })
   } catch (err) {
     process.stderr.write(`parley web host: cannot open ${dataDir}: ${err instanceof Error ? err.message : String(err)}\n`)
     process.exit(1)

@@ -7,6 +7,7 @@ import { app, dialog, ipcMain, type BrowserWindow } from 'electron'
 import { ParleyCore } from './core/engine'
 import { createConsoleLogger, logUnexpected } from './core/kernel/log'
 import { shellDataDir } from './data-dir'
+import { chooseDataDirAndRelaunch } from './data-dir-switch'
 import { wireIpc } from './ipc'
 import { createMessageNotifier } from './notifications'
 import { rendererLocation, trustedRendererUrl } from './renderer-location'
@@ -111,7 +112,14 @@ function runShell(): void {
     const dataDir = shellDataDir({ argv: process.argv, env: process.env, userData: app.getPath('userData') })
     log.info('shell: starting', { dataDir })
     try {
-      core = await ParleyCore.open({ dataDir, log })
+      core = await ParleyCore.open({
+        dataDir,
+        log,
+        dataDirSwitch: {
+          howTo: 'Start Parley with --data-dir DIR (or set PARLEY_DATA_DIR) to use another data directory.',
+          relaunch: () => chooseDataDirAndRelaunch({ currentDir: dataDir, window: () => win, argv: process.argv }),
+        },
+      })
     } catch (err) {
       log.error('core: could not open', { dataDir, error: String(err) })
       dialog.showErrorBox('Parley could not start', `${err instanceof Error ? err.message : String(err)}\n\nData directory: ${dataDir}`)

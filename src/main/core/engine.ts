@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { CONTRACT, type ParleyEvents, type ParleyServices, type Unsubscribe } from '../../shared/contract'
 import type { AccountSetup } from '../../shared/schemas'
 import { ALL_MIGRATIONS, FEATURES } from './features'
-import { createAccountService } from './kernel/account-service'
+import { createAccountService, type DataDirSwitchHooks } from './kernel/account-service'
 import { lockDataDir } from './kernel/data-dir-lock'
 import type { AnyListener } from './kernel/event-bus'
 import type { CoreTuning } from './kernel/feature'
@@ -20,6 +20,8 @@ export interface CoreOptions {
   sessionExpirySeconds?: number
   /** Shorter timings for tests. */
   tuning?: Partial<CoreTuning>
+  /** How this program runs Parley on another data directory (the desktop shell can relaunch). */
+  dataDirSwitch?: DataDirSwitchHooks
 }
 
 /**
@@ -33,9 +35,10 @@ export class ParleyCore {
   private constructor(
     private readonly kernel: Kernel,
     private readonly unlock: () => void,
+    dataDirSwitch?: DataDirSwitchHooks,
   ) {
     const services: Record<string, unknown> = {
-      account: createAccountService(kernel, () => kernel.db.prepare('SELECT 1 FROM conversations LIMIT 1').get() !== undefined),
+      account: createAccountService(kernel, () => kernel.db.prepare('SELECT 1 FROM conversations LIMIT 1').get() !== undefined, dataDirSwitch),
     }
     for (const feature of FEATURES) {
       const made = kernel.register(feature)
@@ -65,7 +68,7 @@ export class ParleyCore {
         sessionExpirySeconds: opts.sessionExpirySeconds ?? 7 * 24 * 3600,
         tuning: { ...DEFAULT_TUNING, ...opts.tuning },
       })
-      return new ParleyCore(kernel, unlock)
+      return new ParleyCore(kernel, unlock, opts.dataDirSwitch)
     } catch (err) {
       unlock()
       throw err

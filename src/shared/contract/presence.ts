@@ -19,9 +19,25 @@ export const PresenceModeSchema = z.enum(['auto', 'away', 'dnd'])
 export interface MyPresence {
   mode: PresenceMode
   idle: boolean
-  /** What others see now. */
-  state: Exclude<PresenceState, 'offline'>
+  /** What others see now ('offline' while I appear offline). */
+  state: PresenceState
 }
+
+/** Away after this many minutes without input, unless chosen otherwise. */
+export const DEFAULT_AWAY_AFTER_MINUTES = 5
+
+export interface PresenceSettings {
+  /** Minutes without keyboard, mouse or focus before 'auto' shows me away (1–120). */
+  awayAfterMinutes: number
+  /** Others see this device offline (with the "last seen" of when I chose it) while it stays connected. */
+  appearOffline: boolean
+}
+
+export const AwayAfterMinutesSchema = z.number().int().min(1).max(120)
+export const PresenceSettingsPatchSchema = z.strictObject({
+  awayAfterMinutes: AwayAfterMinutesSchema.optional(),
+  appearOffline: z.boolean().optional(),
+})
 
 export interface PresenceService {
   /** The last known presence of `user` (offline with lastSeen null when never seen). */
@@ -30,6 +46,9 @@ export interface PresenceService {
   setMode(mode: PresenceMode): Promise<MyPresence>
   /** The UI (or the desktop shell) says the person has been idle, or is back. */
   reportIdle(idle: boolean): Promise<void>
+  settings(): Promise<PresenceSettings>
+  /** Changes the given settings (the others stay); appearing offline or back is published at once. */
+  setSettings(patch: Partial<PresenceSettings>): Promise<PresenceSettings>
 }
 
 export interface PresenceEvents {
@@ -42,6 +61,8 @@ export const presenceContract = defineContract<PresenceService, PresenceEvents>(
     mine: z.tuple([]),
     setMode: z.tuple([PresenceModeSchema]),
     reportIdle: z.tuple([z.boolean()]),
+    settings: z.tuple([]),
+    setSettings: z.tuple([PresenceSettingsPatchSchema]),
   },
   events: ['presence'],
 })

@@ -1,8 +1,18 @@
 import { randomBytes } from 'node:crypto'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
-import type { AccountState, ConnectionStatus, ParleyEvents } from '../../../shared/contract'
-import { AccountSetupSchema, DEFAULT_GROUP_ID, DEFAULT_ROOT, type AccountSetup, type Settings } from '../../../shared/schemas'
+import type { AccountState, BrokerChange, BrokerTestResult, ConnectionStatus, ParleyEvents, SignOutOptions } from '../../../shared/contract'
+import {
+  AccountSetupSchema,
+  BrokerSettingsSchema,
+  DEFAULT_GROUP_ID,
+  DEFAULT_ROOT,
+  type AccountSetup,
+  type BrokerSettings,
+  type Settings,
+} from '../../../shared/schemas'
+import { NameSchema } from '../../../shared/protocol/names'
 import { ParleyError } from '../../../shared/rpc'
 import { clientId } from '../../../shared/protocol/topics'
 import { Publisher } from '../mqtt/publisher'
@@ -11,6 +21,7 @@ import { TopicRouter, type Route } from '../mqtt/router'
 import { MqttSession, type SessionConfig } from '../mqtt/session'
 import { WalCheckpointer } from '../store/wal-checkpointer'
 import { BrokerHost } from './broker-host'
+import { testBrokerUrl, testEmbeddedBroker } from './broker-test'
 import { EventBus } from './event-bus'
 import { drainLegacySession } from './legacy-session'
 import type { Account, CoreTuning, Feature, FeatureContext, FeatureInstance, Will } from './feature'
@@ -18,8 +29,12 @@ import type { Logger } from './log'
 import { Prefs } from './prefs'
 import { saveSettings } from './settings-file'
 import { publicBroker } from './public-broker'
+import { wipeHistory } from './wipe-history'
 
 const IDLE: ConnectionStatus = { state: 'idle', broker: null, detail: 'Not set up yet.', protocolVersion: null, retryInMs: null }
+
+/** Whose history.db this is: kept in it, so it is known after a sign-out that kept the history. */
+const OWNER_PREF = 'account.owner'
 
 export const DEFAULT_TUNING: CoreTuning = {
   reofferBaseMs: 60_000,
@@ -174,19 +189,46 @@ export class Kernel {
     return run
   }
 
-  /** Saves new account settings and reconnects with them. */
-  configure(input: AccountSetup): Promise<AccountState> {
-    return this.serial(() => this.applySetup(input))
+  /** The user this history belongs to: the signed-in one, else whoever signed out keeping it (null: nobody yet). */
+  historyOwner(): string | null {
+    return this.settings?.user ?? this.prefs.get<string | null>(OWNER_PREF, NameSchema.nullable(), null)
   }
 
-  private async applySetup(input: AccountSetup): Promise<AccountState> {
+  /** Saves new account settings and reconnects with them. */
+  configure(input: AccountSetup, change?: BrokerChange): Promise<AccountState> {
+    return this.serial(() => this.applySetup(input, change))
+  }
+
+  /**
+   * The UI never sees the stored password or CA: a URL broker given without them
+   * keeps the current ones when asked to — the password only for the same user
+   * name, the CA only for the same host (another broker has another certificate).
+   */
+  private withKeptSecrets(broker: BrokerSettings, change?: BrokerChange): BrokerSettings {
+    const prev = this.settings?.broker
+    if (!change?.keepSecrets || broker.kind !== 'url' || prev?.kind !== 'url') return broker
+    const kept = { ...broker }
+    if (kept.password === undefined && prev.password !== undefined && (kept.username ?? '') === (prev.username ?? '')) kept.password = prev.password
+    if (kept.ca === undefined && prev.ca !== undefined && hostOf(kept.url) === hostOf(prev.url)) kept.ca = prev.ca
+    return kept
+  }
+
+  /** Tries `input` with a throwaway client (see broker-test.ts); touches neither the settings nor the session. */
+  async testBroker(input: AccountSetup['broker'], change?: BrokerChange): Promise<BrokerTestResult> {
+    const broker = this.withKeptSecrets(BrokerSettingsSchema.parse(input), change)
+    if (broker.kind === 'embedded') return testEmbeddedBroker(broker)
+    const { refused: _refused, ...result } = await testBrokerUrl(broker)
+    return result
+  }
+
+  private async applySetup(input: AccountSetup, change?: BrokerChange): Promise<AccountState> {
     if (this.closed) throw new ParleyError('Parley is shutting down.', 'failed')
     const setup = AccountSetupSchema.parse(input)
     const prev = this.settings
     const next: Settings = {
       version: 1,
       user: setup.user,
-      broker: setup.broker,
+      broker: this.withKeptSecrets(setup.broker, change),
       root: prev?.root ?? DEFAULT_ROOT,
       groupId: prev?.groupId ?? DEFAULT_GROUP_ID,
       deviceId: prev?.deviceId ?? randomBytes(8).toString('hex'),
@@ -200,6 +242,7 @@ export class Kernel {
     await this.stopSession()
     this.settings = next
     this.problems = []
+    this.prefs.set(OWNER_PREF, next.user)
     for (const { instance } of this.features.values()) instance.onAccount?.(this.account)
     this.startSession()
     const state = this.accountState()
@@ -209,6 +252,34 @@ export class Kernel {
 
   reconnectNow(): void {
     this.session?.reconnectNow()
+  }
+
+  /**
+   * Signs out of this data directory: goodbye (presence offline) while still
+   * connected, the broker session ended for good (MQTT 5: nothing keeps queuing for
+   * a client id that is about to be forgotten), settings.json removed, and the
+   * history emptied or kept for the next sign-in as the same user. Offline, the
+   * goodbye is skipped and the broker lets the session expire by itself.
+   */
+  signOut(options: SignOutOptions): Promise<AccountState> {
+    return this.serial(async () => {
+      if (this.closed) throw new ParleyError('Parley is shutting down.', 'failed')
+      const prev = this.settings
+      if (!prev) throw new ParleyError('You are not signed in.', 'not-configured')
+      await this.sayGoodbye()
+      await this.stopSession({ endSession: true })
+      rmSync(join(this.opts.dataDir, 'settings.json'), { force: true })
+      this.settings = null
+      this.problems = []
+      if (options.deleteHistory) wipeHistory(this.opts.db)
+      else this.prefs.set(OWNER_PREF, prev.user)
+      this.each((i) => i.onAccount?.(null))
+      this.opts.log.info('signed out', { user: prev.user, deletedHistory: options.deleteHistory })
+      const state = this.accountState()
+      this.events.emit('connection', state.connection)
+      this.events.emit('account', state)
+      return state
+    })
   }
 
   private each(fn: (i: FeatureInstance, name: string) => void): void {
@@ -310,10 +381,16 @@ export class Kernel {
     await Promise.all([...this.features.values()].map(({ instance }) => instance.beforeClose?.().catch(() => {})))
   }
 
-  private async stopSession(): Promise<void> {
+  private async stopSession(opts: { endSession?: boolean } = {}): Promise<void> {
     const session = this.session
+    const wasConnected = session?.connected === true
     this.session = null
-    await session?.stop()
+    await session?.stop(opts)
+    // A stopped session reports no close: what waited on this connection must hear it is gone.
+    if (wasConnected) {
+      this.publisher.onDisconnected(true)
+      this.each((i) => i.onDisconnected?.())
+    }
     this.stopDraining()
     await this.draining
     const host = this.brokerHost
@@ -334,5 +411,13 @@ export class Kernel {
       this.opts.db.close()
       unlock()
     })
+  }
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).host
+  } catch {
+    return null
   }
 }

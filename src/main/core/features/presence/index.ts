@@ -1,6 +1,16 @@
 import type { IPublishPacket } from 'mqtt'
 import { z } from 'zod'
-import { PresenceModeSchema, type MyPresence, type Presence, type PresenceMode, type PresenceState } from '../../../../shared/contract'
+import {
+  AwayAfterMinutesSchema,
+  DEFAULT_AWAY_AFTER_MINUTES,
+  PresenceModeSchema,
+  PresenceSettingsPatchSchema,
+  type MyPresence,
+  type Presence,
+  type PresenceMode,
+  type PresenceSettings,
+  type PresenceState,
+} from '../../../../shared/contract'
 import { NameSchema } from '../../../../shared/protocol/names'
 import { parsePresenceTopic, presenceFilter, presenceTopic } from '../../../../shared/protocol/topics'
 import type { EnvelopeOf } from '../../../../shared/protocol/envelope'
@@ -20,11 +30,14 @@ export interface PresenceApi {
   devicesOf(user: string): { device: string; state: PresenceState; lastSeen: number | null }[]
   /** Called after a commit in which some device of `user` changed state, appeared or went away. */
   onDevicesChanged(listener: (user: string) => void): void
-  /** What this device tells others now. */
+  /** What this device tells others now ('offline' while the person appears offline). */
   myState(): PresenceState
 }
 
 const MODE_PREF = 'presence.mode'
+const AWAY_AFTER_PREF = 'presence.awayAfterMinutes'
+/** When I started to appear offline (ms), or null: the "last seen" others keep seeing meanwhile. */
+const HIDDEN_SINCE_PREF = 'presence.hiddenSince'
 /** Most devices followed per person. */
 const MAX_DEVICES_PER_USER = 16
 /** How long the goodbye ("offline") may take on close before we give up on it. */
@@ -50,8 +63,14 @@ export const presenceFeature = defineFeature({
     const devicesChanged: ((user: string) => void)[] = []
     let mode: PresenceMode = ctx.prefs.get(MODE_PREF, PresenceModeSchema, 'auto')
     let idle = false
+    const hiddenSince = (): number | null => ctx.prefs.get(HIDDEN_SINCE_PREF, z.number().int().nonnegative().nullable(), null)
+    const settings = (): PresenceSettings => ({
+      awayAfterMinutes: ctx.prefs.get(AWAY_AFTER_PREF, AwayAfterMinutesSchema, DEFAULT_AWAY_AFTER_MINUTES),
+      appearOffline: hiddenSince() !== null,
+    })
 
-    const myState = (): MyPresence['state'] => (mode === 'dnd' ? 'dnd' : mode === 'away' || idle ? 'away' : 'online')
+    const myState = (): MyPresence['state'] =>
+      hiddenSince() !== null ? 'offline' : mode === 'dnd' ? 'dnd' : mode === 'away' || idle ? 'away' : 'online'
     const mine = (): MyPresence => ({ mode, idle, state: myState() })
 
     /** Devices cached from an earlier run: what they were then says nothing about now, only when they were last seen. */
@@ -60,9 +79,11 @@ export const presenceFeature = defineFeature({
 
     const presenceOf = (user: string): Presence => aggregate(user, (live.get(user) ?? cachedAsOffline(user)).values())
 
+    /** Appearing offline, "last seen" stays at the moment I chose it, however long I stay connected. */
     const publishMine = (account: Account, state: DevicePresence['state']): Promise<void> => {
       const topic = presenceTopic(account.root, account.user, account.deviceId)
-      const e = envelope('presence', account.user, { state, lastSeen: Date.now() }, { dev: account.deviceId })
+      const lastSeen = state === 'offline' ? (hiddenSince() ?? Date.now()) : Date.now()
+      const e = envelope('presence', account.user, { state, lastSeen }, { dev: account.deviceId })
       return ctx.publisher.publish(topic, ctx.codec.encode(e, topic), { qos: 1, retain: true })
     }
 
@@ -152,12 +173,18 @@ export const presenceFeature = defineFeature({
       routes: (account) => [account.user, ...conversations.peers('dm')].map((user) => routeFor(account, user)),
       will(account) {
         const topic = presenceTopic(account.root, account.user, account.deviceId)
-        const e = envelope('presence', account.user, { state: 'offline' }, { dev: account.deviceId })
+        // Hidden since before this connection: the will must not tell when it dropped either.
+        const since = hiddenSince()
+        const body = since === null ? { state: 'offline' as const } : { state: 'offline' as const, lastSeen: since }
+        const e = envelope('presence', account.user, body, { dev: account.deviceId })
         return { topic, payload: ctx.codec.encode(e, topic), qos: 1, retain: true, delaySeconds: ctx.tuning.willDelaySeconds }
       },
       onConnected: () => announceMine(),
       onAccount() {
         live.clear()
+        // A new account, or none (signed out, maybe with the history and its preferences deleted).
+        mode = ctx.prefs.get(MODE_PREF, PresenceModeSchema, 'auto')
+        idle = false
       },
       async beforeClose() {
         const account = ctx.account()
@@ -185,6 +212,18 @@ export const presenceFeature = defineFeature({
           if (value === idle) return
           idle = value
           announceMine()
+        },
+        async settings() {
+          return settings()
+        },
+        async setSettings(input) {
+          const patch = PresenceSettingsPatchSchema.parse(input)
+          if (patch.awayAfterMinutes !== undefined) ctx.prefs.set(AWAY_AFTER_PREF, patch.awayAfterMinutes)
+          if (patch.appearOffline !== undefined && patch.appearOffline !== settings().appearOffline) {
+            ctx.prefs.set(HIDDEN_SINCE_PREF, patch.appearOffline ? Date.now() : null)
+            announceMine()
+          }
+          return settings()
         },
       },
     }
