@@ -223,10 +223,13 @@ describe('moments feature over a fake API', () => {
     await vi.waitFor(() => expect(store().following).toEqual(['bob', 'carol']))
     await actions.follow('dave', true)
     expect(store().following).toEqual(['bob', 'carol', 'dave'])
+    store().add(moment('mine', 5, { author: 'alice', mine: true }))
     await actions.follow('bob', false)
     expect(fake.moments.follow).toHaveBeenLastCalledWith('bob', false)
     expect(store().following).toEqual(['carol'])
     expect(store().unfollowed).toEqual(['bob'])
+    // Their posts leave the feed (as they leave the engine's); mine stay.
+    expect(store().items.map((m) => m.id)).toEqual(['mine'])
 
     fake.emit('unfollowedBy', { user: 'carol', notify: false })
     expect(store().following).toEqual([])

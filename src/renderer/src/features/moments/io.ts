@@ -127,6 +127,8 @@ export function setupMoments(ctx: FeatureContext): void {
   ctx.onStop(
     api.on('unfollowedBy', ({ user, notify }) => {
       if (store.following?.includes(user)) store.setFollowing(store.following.filter((u) => u !== user))
+      // The engine's feed no longer holds them either.
+      store.removeAuthor(user)
       if (notify) store.notice(user)
     }),
   )
@@ -157,7 +159,13 @@ export function setupMoments(ctx: FeatureContext): void {
     async follow(user, on) {
       const users = await api.moments.follow(user, on)
       store.setFollowing(users)
-      if (!on) store.noteUnfollowed(user)
+      if (on) {
+        // What they posted earlier (and I kept) is back in the engine's feed.
+        reload().catch(warn('reading the moments feed'))
+      } else {
+        store.noteUnfollowed(user)
+        store.removeAuthor(user)
+      }
     },
     markSeen(open) {
       panelOpen = open

@@ -78,6 +78,11 @@ export const useMomentsStore = defineStore('moments', () => {
     items.value = mergeMoments(items.value, [m])
   }
 
+  /** Someone's posts leave the feed (I stopped following them, or they me); mine stay. */
+  function removeAuthor(user: string): void {
+    items.value = items.value.filter((m) => m.mine || m.author !== user)
+  }
+
   function setLoading(what: 'first' | 'more' | null, err: string | null = null): void {
     loading.value = what
     error.value = err
@@ -137,6 +142,7 @@ export const useMomentsStore = defineStore('moments', () => {
     setNewest,
     addOlder,
     add,
+    removeAuthor,
     setLoading,
     setFollowing,
     noteUnfollowed,
