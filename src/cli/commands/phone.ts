@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { PhoneInputSchema, type ImportResult, type MyPhone } from '../../shared/contract'
 import { ParleyError } from '../../shared/rpc'
 import { defineCommand, field, UsageError, type CliCommand } from '../command'
-import { EXIT, online, requireOwner, type CommandContext } from '../common'
+import { ensureAccount, EXIT, online, requireOwner, type CommandContext } from '../common'
 
 /** Largest contacts file `phone find` reads (the engine's own limit). */
 const MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -36,18 +36,26 @@ function resultText(r: ImportResult): string[] {
   return lines
 }
 
-/** Registers, unregisters and waits until the broker has it: 0, or 1 refused, 3 not reachable (kept here, sent next time). */
+/**
+ * Registers (an invalid number is refused before anything waits for the broker)
+ * or unregisters, then waits until the broker has it: 0, or 1 failed, 3 not
+ * reachable (kept here, sent on the next connection).
+ */
 async function publishChange(ctx: CommandContext, c: Extract<PhoneCommand, { kind: 'register' | 'unregister' }>): Promise<number> {
   const { core, opts, io } = ctx
-  const failed = await online(ctx)
   const phone = core.services.phone
-  const p = c.kind === 'register' ? await phone.register({ number: c.number, ...(c.country ? { country: c.country } : {}) }) : await phone.unregister()
+  const change = () => (c.kind === 'register' ? phone.register({ number: c.number, ...(c.country ? { country: c.country } : {}) }) : phone.unregister())
+  await ensureAccount(ctx)
+  let p = await change()
+  const failed = await online(ctx)
   if (failed !== null) {
     io.err(`Saved in this history; the broker is told the next time Parley runs for ${opts.user}.`)
     return failed
   }
+  // Both are idempotent: done again now that the connection is up, each waits for the broker's answer.
+  p = await change()
   if (c.kind === 'register' && !p.published) {
-    io.err(`parley: The broker does not have your number yet (${core.connection.detail ?? core.connection.state}).`)
+    io.err(`parley: The broker does not have your number (${core.connection.detail ?? core.connection.state}).`)
     return EXIT.failed
   }
   io.out(opts.json ? JSON.stringify(p) : c.kind === 'register' ? `registered ${myPhoneText(p)}` : 'no phone number registered')

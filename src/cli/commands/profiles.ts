@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs'
-import { MAX_AVATAR_UPLOAD_BYTES, ProfileUpdateSchema, type Profile, type ProfileUpdate } from '../../shared/contract'
+import { MAX_AVATAR_UPLOAD_BYTES, ProfileUpdateSchema, type Profile, type ProfilePublishState, type ProfileUpdate } from '../../shared/contract'
 import { NameSchema } from '../../shared/protocol/names'
 import { ParleyError } from '../../shared/rpc'
 import { defineCommand, field, UsageError, type CliCommand } from '../command'
-import { delay, EXIT, nextEvent, online, requireOwner, type CommandContext } from '../common'
+import { delay, ensureAccount, EXIT, nextEvent, online, requireOwner, type CommandContext } from '../common'
 
 /** How long to wait for someone's retained profile (it comes at once if the broker has one). */
 const ANSWER_SECONDS = 2
@@ -65,22 +65,38 @@ async function show(ctx: CommandContext, of: string): Promise<number> {
   return EXIT.ok
 }
 
-/** Changes my profile, then waits until the broker has it: 0, or 1 refused, 3 not reachable (kept here, sent next time). */
+/** Polls until the broker acknowledged my current profile or refused it (or `seconds` pass). */
+async function publication(ctx: CommandContext, seconds: number): Promise<ProfilePublishState> {
+  const deadline = Date.now() + seconds * 1000
+  for (;;) {
+    const state = await ctx.core.services.profiles.publishState()
+    if (state.published || state.error !== null || Date.now() > deadline) return state
+    await delay(0.05)
+  }
+}
+
+/**
+ * Changes my profile (a picture that is not one is refused before anything waits
+ * for the broker), then waits until the broker has it: 0, or 1 refused, 3 not
+ * reachable (kept here, published on the next connection).
+ */
 async function change(ctx: CommandContext, c: Extract<ProfileCommand, { kind: 'change' }>): Promise<number> {
   const { core, opts, io } = ctx
   const avatar = typeof c.avatar === 'string' ? readAvatar(c.avatar) : c.avatar
-  const failed = await online(ctx)
+  await ensureAccount(ctx)
   const services = core.services.profiles
   let p = Object.keys(c.update).length ? await services.update(c.update) : await services.mine()
   if (avatar !== undefined) p = await services.setAvatar(avatar === null ? null : { base64: avatar })
+  const failed = await online(ctx)
   if (failed !== null) {
     io.err(`Saved in this history; it goes to the broker the next time Parley runs for ${opts.user}.`)
     return failed
   }
-  const state = await services.publishState()
+  // Published by the change itself if the connection was up, else by the connection.
+  const state = await publication(ctx, opts.timeoutSeconds ?? 15)
   if (!state.published) {
-    io.err(`parley: The broker does not have your profile: ${state.error ?? 'no answer'}`)
-    return EXIT.failed
+    io.err(`parley: The broker does not have your profile: ${state.error ?? 'no answer in time'}`)
+    return state.error ? EXIT.failed : EXIT.timeout
   }
   io.out(opts.json ? profileJson(p) : profileText(p))
   return EXIT.ok

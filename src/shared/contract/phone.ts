@@ -11,7 +11,7 @@ export interface MyPhone {
 }
 
 export const PhoneInputSchema = z.object({
-  number: z.string().min(3).max(40),
+  number: z.string().min(3, { error: 'That is too short to be a phone number.' }).max(40, { error: 'That is too long to be a phone number.' }),
   /** ISO 3166 two-letter region for numbers written without +: "PL", "US". */
   country: z.string().regex(/^[A-Z]{2}$/, { error: 'A country is two capital letters, like PL or US.' }).optional(),
 })
