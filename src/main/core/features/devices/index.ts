@@ -87,29 +87,31 @@ export const devicesFeature = defineFeature({
     // ------------------------------------------------ what goes over the channel
 
     /** This device's record, retained on `R/{me}/Devices/{device}`: my other devices learn its name from it. */
-    const publishRecord = (): void => {
+    const publishRecord = async (): Promise<void> => {
       const l = linked()
       const link = membership.link(ctx.account())
       if (!l || !link || !ctx.connected()) return
       const topic = deviceInfoTopic(l.account.root, l.account.user, l.account.deviceId)
       const sealed = channel.sealed(l, topic, 'device', { name: membership.name(), linkedAt: link.linkedAt })
       if (!sealed) return
-      ctx.publisher.publish(topic, sealed.bytes, { qos: 1, retain: true }).catch((err: Error) => ctx.log.info('device record not published', { reason: err.message }))
+      await ctx.publisher.publish(topic, sealed.bytes, { qos: 1, retain: true }).catch((err: Error) => ctx.log.info('device record not published', { reason: err.message }))
     }
 
     /** Empties the retained records (presence, device record) of devices removed here, once connected. */
-    const clearRemoved = (account: Account): void => {
+    const clearRemoved = async (account: Account): Promise<void> => {
       if (!ctx.connected()) return
-      for (const d of store.all()) {
-        if (d.removedAt === null || d.cleared) continue
-        const empty = { qos: 1, retain: true } as const
-        Promise.all([
-          ctx.publisher.publish(presenceTopic(account.root, account.user, d.id), '', empty),
-          ctx.publisher.publish(deviceInfoTopic(account.root, account.user, d.id), '', empty),
-        ])
-          .then(() => store.markCleared(d.id))
-          .catch((err: Error) => ctx.log.info('records of a removed device not cleared yet', { device: d.id, reason: err.message }))
-      }
+      const empty = { qos: 1, retain: true } as const
+      const due = store.all().filter((d) => d.removedAt !== null && !d.cleared)
+      await Promise.all(
+        due.map((d) =>
+          Promise.all([
+            ctx.publisher.publish(presenceTopic(account.root, account.user, d.id), '', empty),
+            ctx.publisher.publish(deviceInfoTopic(account.root, account.user, d.id), '', empty),
+          ])
+            .then(() => store.markCleared(d.id))
+            .catch((err: Error) => ctx.log.info('records of a removed device not cleared yet', { device: d.id, reason: err.message })),
+        ),
+      )
     }
 
     const syncRoutes = (account: Account): Route[] => [
@@ -173,8 +175,8 @@ export const devicesFeature = defineFeature({
       }
     }
 
-    /** Joins the sync of `accountKey` (a new one on the first offer, or one from a link). */
-    const join = (account: Account, accountKey: Buffer): void => {
+    /** Joins the sync of `accountKey` (a new one on the first offer, or one from a link); settles once its record is out. */
+    const join = async (account: Account, accountKey: Buffer): Promise<void> => {
       ctx.db.transaction(() => {
         const linkedAt = membership.join(account, accountKey)
         // Devices known under another key belong to another sync.
@@ -182,8 +184,8 @@ export const devicesFeature = defineFeature({
         channel.share('device', { name: membership.name(), linkedAt })
       })()
       joinRoutes(account)
-      publishRecord()
       emitList()
+      await publishRecord()
     }
 
     // ------------------------------------------------------------ own kinds
@@ -247,8 +249,8 @@ export const devicesFeature = defineFeature({
       onConnected() {
         myLastSeen = Date.now()
         const account = ctx.account()
-        if (account) clearRemoved(account)
-        publishRecord()
+        if (account) void clearRemoved(account)
+        void publishRecord()
         emitList()
       },
       onDisconnected() {
@@ -261,7 +263,7 @@ export const devicesFeature = defineFeature({
         },
         async offerLink(): Promise<LinkOffer> {
           const account = ctx.requireAccount()
-          if (!membership.link(account)) join(account, newAccountKey())
+          if (!membership.link(account)) await join(account, newAccountKey())
           const link = membership.link(account)!
           return { link: makeLink(account.user, link.accountKey), code: keyToCode(link.accountKey) }
         },
@@ -275,7 +277,7 @@ export const devicesFeature = defineFeature({
               'invalid-argument',
             )
           }
-          if (!membership.link(account)?.accountKey.equals(parsed.key)) join(account, parsed.key)
+          if (!membership.link(account)?.accountKey.equals(parsed.key)) await join(account, parsed.key)
           return list()
         },
         async rename(input) {
@@ -286,8 +288,8 @@ export const devicesFeature = defineFeature({
             const link = membership.link(account)
             if (link) channel.share('device', { name, linkedAt: link.linkedAt })
           })()
-          publishRecord()
           emitList()
+          await publishRecord()
           return list()
         },
         async remove(input) {
@@ -307,8 +309,8 @@ export const devicesFeature = defineFeature({
             if (membership.link(account)) channel.share('remove-device', { device: id })
             store.remove(id, Date.now(), false)
           })()
-          clearRemoved(account)
           emitList()
+          await clearRemoved(account)
           return list()
         },
       },
