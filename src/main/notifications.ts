@@ -5,6 +5,7 @@ export const NOTIFICATION_BODY_MAX = 120
 
 export interface IncomingNotice {
   id: string
+  conversationId: string
   title: string
   body: string
 }
@@ -13,10 +14,10 @@ export interface IncomingNotice {
 export function incomingNotice(payload: unknown): IncomingNotice | null {
   if (typeof payload !== 'object' || payload === null) return null
   const m = payload as Partial<ChatMessage>
-  if (m.direction !== 'in' || typeof m.id !== 'string' || typeof m.sender !== 'string' || typeof m.text !== 'string') return null
+  if (m.direction !== 'in' || typeof m.id !== 'string' || typeof m.conversationId !== 'string' || typeof m.sender !== 'string' || typeof m.text !== 'string') return null
   const chars = Array.from(m.text)
   const body = chars.length > NOTIFICATION_BODY_MAX ? chars.slice(0, NOTIFICATION_BODY_MAX).join('') + '…' : m.text
-  return { id: m.id, title: m.sender, body }
+  return { id: m.id, conversationId: m.conversationId, title: m.sender, body }
 }
 
 export interface NotifierOptions {
@@ -26,21 +27,24 @@ export interface NotifierOptions {
   iconPath?: string
 }
 
+/** Most notices held at once while their conversation's folder is not known yet. */
+const MAX_HELD = 100
+
 /**
  * Shows a system notification for each incoming message while the window is not
- * focused; clicking it brings the window up. Returns the event listener to hand to
- * core.onEvent.
+ * focused; clicking it brings the window up. A message request (a conversation in
+ * the 'requests' folder) gets none: its notice waits for the conversation's event,
+ * which follows every message's, and is shown only if the conversation is not a
+ * request. Returns the event listener to hand to core.onEvent.
  */
 export function createMessageNotifier(opts: NotifierOptions): (event: ParleyEventName, payload: unknown) => void {
   const seen = new Set<string>()
+  /** Notices by conversation, until its 'conversation' event says which folder it is in. */
+  const held = new Map<string, IncomingNotice[]>()
+  let heldCount = 0
   // Electron drops click handlers of notifications that were garbage-collected: keep them.
   const live = new Set<Notification>()
-  return (event, payload) => {
-    if (event !== 'message') return
-    const notice = incomingNotice(payload)
-    if (!notice || seen.has(notice.id)) return
-    seen.add(notice.id)
-    if (seen.size > 500) seen.delete(seen.values().next().value!)
+  const show = (notice: IncomingNotice): void => {
     if (opts.isWindowFocused() || !Notification.isSupported()) return
     const n = new Notification({ title: notice.title, body: notice.body, silent: false, ...(opts.iconPath ? { icon: opts.iconPath } : {}) })
     live.add(n)
@@ -50,5 +54,26 @@ export function createMessageNotifier(opts: NotifierOptions): (event: ParleyEven
     })
     n.on('close', () => live.delete(n))
     n.show()
+  }
+  return (event, payload) => {
+    if (event === 'conversation') {
+      const c = (typeof payload === 'object' && payload !== null ? payload : {}) as { id?: unknown; folder?: unknown }
+      const notices = typeof c.id === 'string' ? held.get(c.id) : undefined
+      if (!notices) return
+      held.delete(c.id as string)
+      heldCount -= notices.length
+      if (c.folder !== 'requests') notices.forEach(show)
+      return
+    }
+    if (event !== 'message') return
+    const notice = incomingNotice(payload)
+    if (!notice || seen.has(notice.id)) return
+    seen.add(notice.id)
+    if (seen.size > 500) seen.delete(seen.values().next().value!)
+    if (heldCount >= MAX_HELD) return
+    const list = held.get(notice.conversationId)
+    if (list) list.push(notice)
+    else held.set(notice.conversationId, [notice])
+    heldCount++
   }
 }

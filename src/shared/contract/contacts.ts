@@ -17,9 +17,23 @@ export interface Contact {
   since: number
   /** ms since epoch after which a pending request lapses; null for contacts. */
   expiresAt: number | null
+  /**
+   * Whether the broker has what I last sent about this person (my request, or my
+   * accept): 'queued' until its PUBACK, 'failed' when the broker refused it.
+   * Absent when I sent nothing (their request, waiting for my answer).
+   */
+  delivery?: 'queued' | 'sent' | 'failed'
 }
 
-export const FriendRequestInputSchema = z.object({ user: NameSchema, note: RequestNoteSchema.optional() })
+/** Longest a friend request stays pending (also the default): 30 days. */
+export const MAX_REQUEST_SECONDS = 30 * 86_400
+
+export const FriendRequestInputSchema = z.object({
+  user: NameSchema,
+  note: RequestNoteSchema.optional(),
+  /** How long the request stays pending before it lapses (default and most: 30 days). */
+  expiresInSeconds: z.number().int().min(1).max(MAX_REQUEST_SECONDS).optional(),
+})
 export type FriendRequestInput = z.input<typeof FriendRequestInputSchema>
 
 export interface ContactsService {

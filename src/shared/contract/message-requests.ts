@@ -8,6 +8,11 @@ export interface MessageRequestSettings {
   acceptFromAnyone: boolean
 }
 
+export interface MessageRequestsEvents {
+  /** A message request was deleted with its messages: drop it from every list. */
+  conversationRemoved: { conversationId: string }
+}
+
 export interface MessageRequestsService {
   /** Conversations in the 'requests' folder, newest first. */
   list(): Promise<ConversationSummary[]>
@@ -19,7 +24,7 @@ export interface MessageRequestsService {
   setAcceptFromAnyone(on: boolean): Promise<MessageRequestSettings>
 }
 
-export const messageRequestsContract = defineContract<MessageRequestsService>()({
+export const messageRequestsContract = defineContract<MessageRequestsService, MessageRequestsEvents>()({
   methods: {
     list: z.tuple([]),
     accept: z.tuple([ConversationIdSchema]),
@@ -27,5 +32,5 @@ export const messageRequestsContract = defineContract<MessageRequestsService>()(
     settings: z.tuple([]),
     setAcceptFromAnyone: z.tuple([z.boolean()]),
   },
-  events: [],
+  events: ['conversationRemoved'],
 })

@@ -39,6 +39,8 @@ const incoming = (over: Record<string, unknown> = {}) => ({
   ...over,
 })
 
+const conversation = (over: Record<string, unknown> = {}) => ({ id: 'dm:bob', kind: 'dm', peer: 'bob', folder: 'inbox', unread: 1, ...over })
+
 describe('message notifications', () => {
   beforeEach(() => {
     fx.FakeNotification.created = []
@@ -49,6 +51,9 @@ describe('message notifications', () => {
     const showWindow = vi.fn()
     const notify = createMessageNotifier({ isWindowFocused: () => false, showWindow })
     notify('message', incoming())
+    // The conversation's event (which follows every message's) says it is not a message request.
+    expect(fx.FakeNotification.created).toHaveLength(0)
+    notify('conversation', conversation())
     expect(fx.FakeNotification.created).toHaveLength(1)
     const n = fx.FakeNotification.created[0]!
     expect(n.options).toMatchObject({ title: 'bob', body: 'hello there', silent: false })
@@ -61,13 +66,28 @@ describe('message notifications', () => {
     let focused = true
     const notify = createMessageNotifier({ isWindowFocused: () => focused, showWindow: vi.fn() })
     notify('message', incoming({ id: 'a' }))
+    notify('conversation', conversation())
     focused = false
     notify('message', incoming({ id: 'b', direction: 'out' }))
     notify('conversation', incoming({ id: 'c' }))
     notify('message', { junk: true })
     notify('message', incoming({ id: 'd' }))
     notify('message', incoming({ id: 'd', status: 'received' }))
+    notify('conversation', conversation())
     expect(fx.FakeNotification.created.map((n) => n.options.title)).toEqual(['bob'])
+  })
+
+  it('stays quiet for message requests (a stranger wrote first), and speaks again once accepted', () => {
+    const notify = createMessageNotifier({ isWindowFocused: () => false, showWindow: vi.fn() })
+    notify('message', incoming({ id: 'r1', conversationId: 'dm:eve', sender: 'eve' }))
+    notify('conversation', conversation({ id: 'dm:eve', folder: 'requests' }))
+    notify('message', incoming({ id: 'r2', conversationId: 'dm:eve', sender: 'eve' }))
+    notify('conversation', conversation({ id: 'dm:eve', folder: 'requests' }))
+    expect(fx.FakeNotification.created).toHaveLength(0)
+    notify('conversation', conversation({ id: 'dm:eve', folder: 'inbox' }))
+    notify('message', incoming({ id: 'r3', conversationId: 'dm:eve', sender: 'eve', text: 'now you know me' }))
+    notify('conversation', conversation({ id: 'dm:eve', folder: 'inbox' }))
+    expect(fx.FakeNotification.created.map((n) => n.options.body)).toEqual(['now you know me'])
   })
 
   it('cuts the body to 120 characters', () => {

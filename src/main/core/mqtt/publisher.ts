@@ -8,6 +8,12 @@ export interface OutboxHandlers {
   acked?(ref: string): void
   /** The broker refused it, or it got the connection dropped twice in a row: it will not be sent again unless retried. */
   failed?(ref: string, reason: string): void
+  /**
+   * When the publish stops mattering (ms since epoch), or null: an MQTT 5 broker gets
+   * what is left as Message Expiry (it drops the message if undelivered by then), and
+   * once past it is not sent any more but forgotten (a friend request that lapsed).
+   */
+  expiresAt?(ref: string): number | null
 }
 
 export interface StoredPublish {
@@ -47,7 +53,7 @@ interface Row {
   created_at: number
 }
 
-type Outcome = 'acked' | 'refused' | 'lost'
+type Outcome = 'acked' | 'refused' | 'lost' | 'expired'
 
 /** MQTT 5 PUBACK reason codes, in words a person can act on. */
 const REFUSALS: Record<number, string> = {
@@ -261,12 +267,14 @@ export class Publisher {
   private send(row: Row): Promise<Outcome> {
     const s = this.session()
     if (!s?.connected || this.inflight.has(row.rowid)) return Promise.resolve('lost')
+    const expirySeconds = this.expiryOf(row)
+    if (expirySeconds === 'expired') return Promise.resolve('expired')
     const attempt = { token: Symbol(row.ref), sentAt: Date.now() }
     this.inflight.set(row.rowid, attempt)
     const settle = () => {
       if (this.inflight.get(row.rowid) === attempt) this.inflight.delete(row.rowid)
     }
-    const outcome = s.publish(row.topic, row.payload, { qos: 1 }).then(
+    const outcome = s.publish(row.topic, row.payload, { qos: 1, expirySeconds }).then(
       () => {
         settle()
         this.onAcked(row)
@@ -309,9 +317,31 @@ export class Publisher {
   private offer(row: Row): void {
     const s = this.session()
     if (!s?.connected) return
+    const expirySeconds = this.expiryOf(row)
+    if (expirySeconds === 'expired') return
     const next = Date.now() + this.opts.reofferBaseMs * 2 ** Math.min(row.offers, 20)
     this.q.offered.run(next, row.rowid)
-    s.publish(row.topic, row.payload, { qos: 1 }).catch(() => {})
+    s.publish(row.topic, row.payload, { qos: 1, expirySeconds }).catch(() => {})
+  }
+
+  /** Seconds left before the owner's expiry (undefined: none), or 'expired' once past, when the row is forgotten. */
+  private expiryOf(row: Row): number | undefined | 'expired' {
+    const h = this.handlers.get(row.owner)
+    if (!h?.expiresAt) return undefined
+    let at: number | null
+    try {
+      at = h.expiresAt(row.ref)
+    } catch (err) {
+      this.log.error('outbox handler failed', { owner: row.owner, error: (err as Error).message })
+      return undefined
+    }
+    if (at === null) return undefined
+    // Rounded down: a copy the broker holds must not outlive the owner's expiry.
+    const left = Math.floor((at - Date.now()) / 1000)
+    if (left > 0) return left
+    this.q.remove.run(row.rowid)
+    this.log.info('publish expired unsent', { owner: row.owner, ref: row.ref })
+    return 'expired'
   }
 
   private expireOffers(): void {

@@ -54,6 +54,8 @@ export interface MessagesApi {
   storeMirrored(m: SentMessage): ChatMessage | null
   /** Lets a conversation kind (groups, rooms) send through the messages feature. */
   registerTransport(kind: ConversationKind, transport: ConversationTransport): void
+  /** Deletes a conversation and every message in it from this history (a message request turned down). */
+  removeConversation(conversationId: string): void
   /** Offers again now every unconfirmed message to `peer` (they just came online). */
   reofferTo(peer: string): void
 }

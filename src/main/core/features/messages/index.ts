@@ -88,6 +88,11 @@ export const messagesFeature = defineFeature({
         return store.insertMany([{ ...m, sender: account.user, direction: 'out', status: 'sent' }])[0] ?? null
       },
       registerTransport: (kind, transport) => void transports.set(kind, transport),
+      removeConversation(conversationId) {
+        store.transaction(() => {
+          for (const id of store.removeConversation(conversationId)) ctx.publisher.cancel(OWNER, id)
+        })
+      },
       reofferTo(peer) {
         const account = ctx.account()
         if (account) ctx.publisher.reofferTopic(directTopic(account.root, peer, account.user))

@@ -99,6 +99,7 @@ export class MessageStore {
       failed: db.prepare(`UPDATE messages SET status = 'failed', error = ? WHERE id = ? AND status = 'pending' RETURNING ${COLUMNS}`),
       retry: db.prepare(`UPDATE messages SET status = 'pending', error = NULL WHERE id = ? AND status = 'failed' RETURNING ${COLUMNS}`),
       remove: db.prepare(`DELETE FROM messages WHERE id = ? RETURNING conversation_id`),
+      removeConversation: db.prepare(`DELETE FROM messages WHERE conversation_id = ? RETURNING id, direction`),
       unseen: db.prepare(`SELECT id FROM messages WHERE conversation_id = ? AND status = 'received' ORDER BY ts, id`),
       markSeen: db.prepare(`UPDATE messages SET status = 'seen' WHERE conversation_id = ? AND status = 'received'`),
       unseenUpTo: db.prepare(
@@ -214,6 +215,19 @@ export class MessageStore {
       this.tombstones = true
     }
     return row?.conversation_id ?? null
+  }
+
+  /**
+   * Deletes a conversation with all its messages, remembering their ids (so what is
+   * offered again stays out, and is still acknowledged); returns the ids of mine.
+   */
+  removeConversation(conversationId: string): string[] {
+    const now = Date.now()
+    const rows = this.q.removeConversation.all(conversationId) as { id: string; direction: 'in' | 'out' }[]
+    for (const r of rows) this.q.tombstone.run(r.id, conversationId, now)
+    if (rows.length) this.tombstones = true
+    this.conversations.remove(conversationId)
+    return rows.filter((r) => r.direction === 'out').map((r) => r.id)
   }
 
   /** The conversation a message id belongs to, here or among the deleted; null when unknown. */

@@ -26,6 +26,8 @@ import { PresenceStore } from './store'
 export interface PresenceApi {
   /** Called when a person goes from offline (or unknown) to present on some device. */
   onCameOnline(listener: (user: string) => void): void
+  /** Follows `user`'s presence from now until the next connection (which follows 1:1 peers again), e.g. someone I sent a friend request. */
+  follow(user: string): void
   /** The devices of `user` heard from (or cached from an earlier run, as offline); never this device. */
   devicesOf(user: string): { device: string; state: PresenceState; lastSeen: number | null }[]
   /** Called after a commit in which some device of `user` changed state, appeared or went away. */
@@ -163,6 +165,7 @@ export const presenceFeature = defineFeature({
 
     const api: PresenceApi = {
       onCameOnline: (l) => void cameOnline.push(l),
+      follow,
       devicesOf: (user) => [...(live.get(user) ?? cachedAsOffline(user))].map(([device, d]) => ({ device, ...d })),
       onDevicesChanged: (l) => void devicesChanged.push(l),
       myState,

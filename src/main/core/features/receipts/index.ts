@@ -83,6 +83,8 @@ export const receiptsFeature = defineFeature({
       const c = parseConversationId(conversationId)
       const account = ctx.account()
       if (!account || c?.kind !== 'dm' || !NameSchema.safeParse(c.address).success) return
+      // A message request stays unseen (no read receipt) until it is accepted and read.
+      if (conversations.store.get(conversationId)?.folder === 'requests') return
       const ids = messages.markSeen(conversationId)
       if (!ids.length || !settings().sendReadReceipts) return
       ctx.db.transaction(() => {
