@@ -4,7 +4,7 @@
  * `profile` event, and my own profile for the settings section.
  */
 import { inject, type InjectionKey } from 'vue'
-import type { AvatarUpload, Profile, ProfileUpdate } from '../../../../shared/contract'
+import type { AvatarUpload, Profile, ProfilePublishState, ProfileUpdate } from '../../../../shared/contract'
 import { nameProblem } from '../../../../shared/protocol/names'
 import { errorMessage } from '../../ui/errors'
 import { AccountActionsKey, useAccountStore } from '../account'
@@ -20,6 +20,8 @@ export interface ProfilesActions {
   update(changes: ProfileUpdate): Promise<Profile>
   /** Sets my photo from an image file's bytes (the engine resizes it); null removes it. */
   setAvatar(image: AvatarUpload | null): Promise<Profile>
+  /** Whether the broker has my current profile (others can see it), or why not. */
+  publishState(): Promise<ProfilePublishState>
 }
 
 export const ProfilesActionsKey: InjectionKey<ProfilesActions> = Symbol('parley-profiles')
@@ -145,5 +147,6 @@ export function setupProfiles(ctx: FeatureContext): void {
       store.setMine(p)
       return p
     },
+    publishState: () => api.profiles.publishState(),
   })
 }
