@@ -97,6 +97,37 @@ describe('blocking', () => {
     expect((await carol.services.moments.feed({})).moments).toEqual([])
   })
 
+  it("carol's friend request while blocked never shows; a block on alice's laptop applies on her linked phone too", async () => {
+    const laptop = await env.lab.open('alice4-laptop', urlBroker(env.broker.url), { user: 'alice4' })
+    const phone = await env.lab.open('alice4-phone', urlBroker(env.broker.url), { user: 'alice4' })
+    const carol = await env.lab.open('carol4', urlBroker(env.broker.url))
+    const dave = await env.lab.open('dave4', urlBroker(env.broker.url))
+    await Promise.all([laptop.connected(), phone.connected(), carol.connected(), dave.connected()])
+    await phone.services.devices.link((await laptop.services.devices.offerLink()).code)
+    await waitFor(async () => (await laptop.services.devices.list()).some((d) => !d.current && d.sync === 'linked'), 'the laptop to know the phone')
+
+    const raw = await env.lab.client(env.broker.url)
+    const notices = await record(raw, 'IMS/carol4/Inbox/Update/+/Unsub')
+    await laptop.services.blocking.block('carol4')
+    await waitFor(async () => (await phone.services.blocking.list()).some((b) => b.user === 'carol4'), 'the block to reach the phone')
+    expect(phone.of('blocked')).toEqual([{ user: 'carol4', blocked: true }])
+
+    await carol.services.contacts.request({ user: 'alice4', note: 'hi, it is carol' })
+    await carol.send('alice4', 'a message too')
+    await dave.services.contacts.request({ user: 'alice4' })
+    for (const device of [laptop, phone]) {
+      await waitFor(async () => (await device.services.contacts.list()).some((c) => c.user === 'dave4'), `${device.name} to get dave's request`)
+      await waitFor(() => logged(device, 'the sender is blocked') >= 2, `${device.name} to refuse carol's request and message`)
+      expect((await device.services.contacts.list()).map((c) => c.user)).toEqual(['dave4'])
+      expect(await device.history('carol4')).toEqual([])
+    }
+    // Only the laptop told carol (once), not the phone as well.
+    expect(notices.map((n) => JSON.parse(n.payload.toString()).dev)).toEqual([(await laptop.services.account.getState()).deviceId])
+
+    await phone.services.blocking.unblock('carol4')
+    await waitFor(async () => (await laptop.services.blocking.list()).length === 0, 'the unblock to reach the laptop')
+  })
+
   it('names are checked and blocking myself is refused, with reasons a person can act on', async () => {
     const alice = await env.lab.open('alice3', urlBroker(env.broker.url))
     await expect(alice.services.blocking.block('alice3')).rejects.toThrow('You cannot block yourself.')

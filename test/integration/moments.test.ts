@@ -114,6 +114,31 @@ describe('moments', () => {
     expect((await alice.services.moments.feed({})).moments.map((m) => m.text)).toEqual(['followed again', 'followed'])
   })
 
+  it('contacts are followed by default: once bob accepts alice, each gets the other\'s moments; removing the contact stops them', async () => {
+    const alice = await env.lab.open('alice4', urlBroker(env.broker.url))
+    const bob = await env.lab.open('bob4', urlBroker(env.broker.url))
+    await Promise.all([alice.connected(), bob.connected()])
+    await alice.services.contacts.request({ user: 'bob4' })
+    await waitFor(async () => (await bob.services.contacts.list()).some((c) => c.user === 'alice4' && c.state === 'incoming'), "alice's request")
+    await bob.services.contacts.accept('alice4')
+    await waitFor(async () => (await alice.services.moments.following()).includes('bob4'), 'alice to follow bob')
+    expect(await bob.services.moments.following()).toEqual(['alice4'])
+    await sleep(100) // the SUBACK
+    const fromBob = await post(bob, 'hello, contacts')
+    const fromAlice = await post(alice, 'hello back')
+    await waitFor(() => alice.of('moment').some((m) => m.id === fromBob.id) && bob.of('moment').some((m) => m.id === fromAlice.id), 'each to get the other\'s moment')
+
+    await alice.services.contacts.remove('bob4')
+    await waitFor(async () => (await alice.services.moments.following()).length === 0, 'alice to stop following bob')
+    await sleep(100)
+    const raw = await env.lab.client(env.broker.url)
+    const wire = await record(raw, 'IMS/bob4')
+    const later = await post(bob, 'after the removal')
+    await waitFor(() => wire.some((w) => JSON.parse(w.payload.toString()).id === later.id), 'the post on the wire')
+    await sleep(300)
+    expect(alice.of('moment').some((m) => m.id === later.id)).toBe(false)
+  })
+
   it('forged, malformed, oversized and retained posts are dropped with a reason; the good one after them is kept', async () => {
     const alice = await env.lab.open('alice3', urlBroker(env.broker.url))
     await alice.connected()
