@@ -153,6 +153,23 @@ describe('linked devices', () => {
     expect((await again.services.devices.list())[0]).toMatchObject({ current: true, sync: 'removed' })
   })
 
+  it('signing out (keeping the history) leaves the device sync: signed in again, the device is not linked', async () => {
+    const desk = await openAlice('desk4', 'alice4')
+    const laptop = await openAlice('laptop4', 'alice4')
+    await laptop.services.devices.link((await desk.services.devices.offerLink()).link)
+    await listsLinked(laptop, await namesOf(laptop, desk))
+    await laptop.services.account.signOut({ deleteHistory: false })
+    expect(await laptop.services.devices.list()).toEqual([])
+    await laptop.services.account.setup({ user: 'alice4', broker: urlBroker(env.broker.url) })
+    await laptop.connected()
+    expect((await laptop.services.devices.list())[0]).toMatchObject({ current: true, sync: 'unlinked' })
+    expect(laptop.log.lines.some((l) => l.includes('left the device sync: signed out'))).toBe(true)
+    // What the desk shares no longer reaches it.
+    const m = await desk.send('bob4', 'after the sign-out')
+    await sleep(500)
+    expect((await laptop.history('bob4')).some((x) => x.id === m.id)).toBe(false)
+  })
+
   it('items sealed with another key, forged or altered are dropped with a reason', async () => {
     const desk = await openAlice('desk3', 'alice3')
     const laptop = await openAlice('laptop3', 'alice3')

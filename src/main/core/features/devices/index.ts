@@ -242,8 +242,14 @@ export const devicesFeature = defineFeature({
     return {
       api,
       routes: (account) => (membership.link(account) ? syncRoutes(account) : []),
-      onAccount() {
+      onAccount(account) {
         lastEmitted = ''
+        // Signed out (the history kept for a later sign-in): the next one is a new device
+        // id, maybe a new person; it links again if it should.
+        if (!account && membership.forget()) {
+          store.forgetAll()
+          ctx.log.info('left the device sync: signed out')
+        }
         store.pruneSeen(Date.now() - MAX_ITEM_AGE_MS - 86_400_000)
       },
       onConnected() {

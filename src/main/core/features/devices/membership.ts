@@ -66,6 +66,15 @@ export class Membership {
     this.derived = null
   }
 
+  /** Forgets any link and removal (signed out: this computer may not be the person's any more); true when there was a link. */
+  forget(): boolean {
+    const had = this.prefs.get(LINK_PREF, LinkPrefSchema, null) !== null
+    if (had) this.prefs.set(LINK_PREF, null)
+    if (this.prefs.get(REMOVED_PREF, RemovedPrefSchema, null) !== null) this.prefs.set(REMOVED_PREF, null)
+    this.derived = null
+    return had
+  }
+
   name(): string {
     const chosen = this.prefs.get(NAME_PREF, DeviceNameSchema.nullable(), null)
     if (chosen) return chosen
