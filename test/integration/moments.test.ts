@@ -139,6 +139,19 @@ describe('moments', () => {
     expect(alice.of('moment').some((m) => m.id === later.id)).toBe(false)
   })
 
+  it("what alice posts from her laptop is in her phone's feed too, as hers", async () => {
+    const laptop = await env.lab.open('alice5-laptop', urlBroker(env.broker.url), { user: 'alice5' })
+    const phone = await env.lab.open('alice5-phone', urlBroker(env.broker.url), { user: 'alice5' })
+    await Promise.all([laptop.connected(), phone.connected()])
+    const m = await post(laptop, 'posted on the laptop')
+    await waitFor(() => phone.of('moment').some((x) => x.id === m.id), 'the phone to get it')
+    expect((await phone.services.moments.feed({})).moments).toEqual([{ ...m, status: 'sent' }])
+    // The laptop's own echo changed nothing there.
+    await sleep(100)
+    expect((await laptop.services.moments.feed({})).moments).toEqual([m])
+    expect(laptop.of('moment').filter((x) => x.id === m.id).map((x) => x.status)).toEqual(['pending', 'sent'])
+  })
+
   it('forged, malformed, oversized and retained posts are dropped with a reason; the good one after them is kept', async () => {
     const alice = await env.lab.open('alice3', urlBroker(env.broker.url))
     await alice.connected()

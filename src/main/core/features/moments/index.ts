@@ -1,5 +1,5 @@
 import type { IPublishPacket } from 'mqtt'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { FeedQuerySchema, type Moment } from '../../../../shared/contract'
 import { NameSchema } from '../../../../shared/protocol/names'
 import { momentsTopic, unsubFilter } from '../../../../shared/protocol/topics'
@@ -11,10 +11,14 @@ import { envelope } from '../../protocol/codec'
 import { decodeInbox } from '../../protocol/inbox'
 import type { BlockingApi } from '../blocking/api'
 import type { ContactsApi } from '../contacts/api'
+import type { DevicesApi } from '../devices/api'
 import { migration0012 } from './migrations/0012_moments'
 import { MomentStore } from './store'
 
 const OWNER = 'moments'
+/** Whom I chose to follow or not, told to my other devices. */
+const SHARED_KIND = 'follows'
+const SharedFollowSchema = z.object({ user: NameSchema, following: z.boolean() })
 /** How far ahead of our clock an author's timestamp may be before it is capped (as for messages). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000
 
@@ -35,11 +39,12 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
  */
 export const momentsFeature = defineFeature({
   name: 'moments',
-  dependsOn: ['blocking', 'contacts'],
+  dependsOn: ['devices', 'blocking', 'contacts'],
   migrations: [migration0012],
   create(ctx) {
     const blocking = ctx.use<BlockingApi>('blocking')
     const contacts = ctx.use<ContactsApi>('contacts')
+    const devices = ctx.use<DevicesApi>('devices')
     const store = new MomentStore(ctx.db)
     /** The people whose routes are in the router now (what routes() or a resync last put there). */
     let routed = new Set<string>()
@@ -59,8 +64,13 @@ export const momentsFeature = defineFeature({
       return set
     }
 
-    /** Stores the moments `author` posted (dedupe by id); returns the new ones to announce after the commit. */
+    /**
+     * Stores the moments `author` posted (dedupe by id); returns the new ones to
+     * announce after the commit. On my own topic they are mine: posted from my other
+     * devices (or this one's echo, already stored).
+     */
     const handleMoments = (account: Account, author: string, packets: readonly IPublishPacket[]): AfterCommit => {
+      const mine = author === account.user
       const fresh: Moment[] = []
       const now = Date.now()
       for (const p of packets) {
@@ -76,13 +86,15 @@ export const momentsFeature = defineFeature({
           continue
         }
         // The author's clock orders the feed, but one from the future would pin it to the top.
-        const m: Moment = { id: e.id, author, text: e.body.text, ts: Math.min(e.ts, now + MAX_CLOCK_SKEW_MS), mine: false, status: 'received' }
+        const ts = Math.min(e.ts, now + MAX_CLOCK_SKEW_MS)
+        const m: Moment = { id: e.id, author, text: e.body.text, ts, mine, status: mine ? 'sent' : 'received' }
         if (store.insert(m, now)) fresh.push(m)
         else ctx.log.debug('moment already stored', { id: e.id, author })
       }
       if (fresh.length) return () => fresh.forEach(emit)
     }
 
+    /** `user`'s moments topic; for my own, my other devices' posts (each device follows itself). */
     const momentRoute = (account: Account, user: string): Route => ({
       filter: momentsTopic(account.root, user),
       qos: 1,
@@ -127,13 +139,19 @@ export const momentsFeature = defineFeature({
 
     contacts.onChange(() => resync())
     blocking.onChange(() => resync())
+    // A follow or unfollow on another device of mine: the same here.
+    devices.onShared(SHARED_KIND, SharedFollowSchema, (c) => {
+      if (c.user === ctx.account()?.user) return
+      store.choose(c.user, c.following)
+      return () => resync()
+    })
 
     return {
       routes(account) {
         routed = following(account.user)
         return [
           { filter: unsubFilter(account.root, account.user), qos: 1, retained: 'drop', handle: (ps) => handleUnsub(account, ps) },
-          ...[...routed].map((user) => momentRoute(account, user)),
+          ...[account.user, ...routed].map((user) => momentRoute(account, user)),
         ]
       },
       onAccount() {
@@ -170,7 +188,10 @@ export const momentsFeature = defineFeature({
           if (typeof on !== 'boolean') throw new ParleyError('follow takes true (follow) or false (unfollow).', 'invalid-argument')
           if (name === account.user) throw new ParleyError('Your own moments are always in your feed.', 'invalid-argument')
           if (on && blocking.isBlocked(name)) throw new ParleyError(`You blocked ${name}: unblock them to follow their moments.`, 'invalid-argument')
-          store.choose(name, on)
+          ctx.db.transaction(() => {
+            store.choose(name, on)
+            devices.share(SHARED_KIND, { user: name, following: on } satisfies z.infer<typeof SharedFollowSchema>)
+          })()
           resync()
           return [...following(account.user)].sort()
         },

@@ -20,7 +20,7 @@ describe('moments feature', () => {
   it('follows accepted contacts by default and whoever I follow; an unfollow is remembered and wins over the contact', async () => {
     rig.contacts.list = ['bob']
     rig.connect()
-    expect(filters(rig)).toEqual(['IMS/alice/Inbox/Update/+/Unsub', 'IMS/bob'])
+    expect(filters(rig)).toEqual(['IMS/alice', 'IMS/alice/Inbox/Update/+/Unsub', 'IMS/bob'])
     expect(rig.router.subscriptions()['IMS/bob']).toEqual({ qos: 1, rap: true })
 
     expect(await rig.moments.follow('carol', true)).toEqual(['bob', 'carol'])
@@ -41,10 +41,43 @@ describe('moments feature', () => {
       again.contacts.list = ['bob']
       again.connect()
       expect(await again.moments.following()).toEqual(['carol'])
-      expect(filters(again)).toEqual(['IMS/alice/Inbox/Update/+/Unsub', 'IMS/carol'])
+      expect(filters(again)).toEqual(['IMS/alice', 'IMS/alice/Inbox/Update/+/Unsub', 'IMS/carol'])
     } finally {
       again.publisher.close()
     }
+  })
+
+  it("my own topic brings my other devices' posts into my feed as mine; this device's echo is stored once", async () => {
+    rig.connect()
+    const m = await rig.moments.post('from this device')
+    await settle()
+    await rig.deliver({ topic: 'IMS/alice', payload: rig.session.sent[0]!.payload })
+    const other = envelope('moment', 'alice', { text: 'from my phone' }, { dev: 'alice-phone' })
+    await rig.deliver({ topic: 'IMS/alice', payload: encodeEnvelope(other) })
+    expect((await rig.moments.feed({})).moments.map((x) => [x.text, x.mine, x.status])).toEqual([
+      ['from my phone', true, 'sent'],
+      ['from this device', true, 'sent'],
+    ])
+    expect(rig.events.filter((e) => e.event === 'moment').map((e) => (e.payload as Moment).id)).toEqual([m.id, m.id, other.id])
+    expect(await rig.moments.following()).toEqual([])
+  })
+
+  it('a follow or unfollow is told to my other devices, and theirs applies here', async () => {
+    rig.contacts.list = ['bob']
+    rig.connect()
+    await rig.moments.follow('carol', true)
+    await rig.moments.follow('bob', false)
+    expect(rig.devices.shared).toEqual([
+      { kind: 'follows', data: { user: 'carol', following: true } },
+      { kind: 'follows', data: { user: 'bob', following: false } },
+    ])
+    const shared = rig.devices.handlers.get('follows')!
+    expect(shared.schema.safeParse({ user: 'x y', following: true }).success).toBe(false)
+    rig.db.transaction(() => shared.handler({ user: 'bob', following: true }, { device: 'alice-phone', ts: 1 }))()?.()
+    rig.db.transaction(() => shared.handler({ user: 'carol', following: false }, { device: 'alice-phone', ts: 2 }))()?.()
+    expect(await rig.moments.following()).toEqual(['bob'])
+    expect(filters(rig)).toContain('IMS/bob')
+    expect(filters(rig)).not.toContain('IMS/carol')
   })
 
   it('never follows myself or someone I blocked; blocking drops the route, unblocking brings it back', async () => {
