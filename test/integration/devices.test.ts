@@ -175,7 +175,8 @@ describe('linked devices', () => {
     const laptop = await openAlice('laptop3', 'alice3')
     const bob = await env.lab.open('bob3', urlBroker(env.broker.url))
     await bob.connected()
-    await laptop.services.devices.link((await desk.services.devices.offerLink()).link)
+    const { link } = await desk.services.devices.offerLink()
+    await laptop.services.devices.link(link)
     await listsLinked(laptop, await namesOf(laptop, desk))
     const deskId = await deviceId(desk)
     const raw = await env.lab.client(env.broker.url)
@@ -211,6 +212,15 @@ describe('linked devices', () => {
     // Everything still works between the linked two.
     const last = await laptop.send('bob3', 'and still syncing')
     await waitFor(async () => (await desk.history('bob3')).some((x) => x.id === last.id), 'the desk to mirror it')
+
+    // The stranger links with the desk's link after all: it leaves its own key's sync and joins theirs.
+    await stranger.services.devices.link(link)
+    await waitFor(async () => {
+      const list = await stranger.services.devices.list()
+      return list.length === 3 && list.every((d) => d.sync === 'linked')
+    }, 'the stranger to list all three as linked')
+    const joined = await stranger.send('bob3', 'one of you now')
+    for (const n of [desk, laptop]) await waitFor(async () => (await n.history('bob3')).some((x) => x.id === joined.id), `${n.name} to mirror it`)
   })
 })
 

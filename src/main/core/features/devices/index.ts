@@ -183,6 +183,8 @@ export const devicesFeature = defineFeature({
         store.forgetAll()
         channel.share('device', { name: membership.name(), linkedAt })
       })()
+      // Subscribing again (after a switch of key) has the broker send the device records again.
+      if (ctx.router.has(syncFilter(account.root, account.user))) leaveRoutes(account)
       joinRoutes(account)
       emitList()
       await publishRecord()
