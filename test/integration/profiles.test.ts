@@ -144,11 +144,13 @@ describe('profiles', () => {
   it('malformed, hostile and oversize profiles are dropped with a logged reason; a bad avatar alone is dropped; the session stays up', async () => {
     const bob = await env.lab.open('bob4', urlBroker(env.broker.url))
     await bob.connected()
-    await bob.services.profiles.get('eve')
-    await sleep(200)
     const raw = await env.lab.client(env.broker.url)
-    const statusesBefore = bob.statuses().length
     const now = Date.now()
+    // A first valid profile: once bob has it, his subscription is surely active and every publish below reaches him.
+    await publish(raw, 'IMS/eve/Profile', profilePayload('eve', { name: 'Eve (first)' }, now - 1000), { retain: true })
+    await bob.services.profiles.get('eve')
+    await profileWhere(bob, 'eve', (x) => x.name === 'Eve (first)', "eve's first profile")
+    const statusesBefore = bob.statuses().length
     const bad: [string, string | Buffer][] = [
       ['bad JSON', '{"v":1,"type":"profile",'],
       ['wrong type', profilePayload('eve', { name: 42 }, now)],
@@ -173,7 +175,8 @@ describe('profiles', () => {
     expect(lines).toMatch(/dropped a profile.*more than a day ahead/)
     expect(lines).toMatch(/dropped a profile.*over 131072/)
     expect(lines).toMatch(/dropped the avatar of a profile.*not a PNG, JPEG or WebP/)
-    expect(bob.of('profile').filter((x) => x.user === 'eve').map((x) => x.name)).toEqual(['Eve'])
+    await waitFor(() => bob.of('profile').some((x) => x.name === 'Eve'), "the event for eve's valid profile")
+    expect(bob.of('profile').filter((x) => x.user === 'eve').map((x) => x.name)).toEqual(['Eve (first)', 'Eve'])
     // Still the same connection: nothing above cost bob his session.
     expect(bob.status.state).toBe('connected')
     expect(bob.statuses().slice(statusesBefore).some((s) => s.state !== 'connected')).toBe(false)
