@@ -22,6 +22,8 @@ describe('receipts', () => {
     expect(await alice.storedStatus('bob', m.id)).toBe('delivered')
     expect(await bob.storedStatus('alice', m.id)).toBe('received')
 
+    // alice is a stranger to bob: her conversation is a message request, which sends no read receipt until accepted.
+    await bob.services.messageRequests.accept('dm:alice')
     await bob.services.conversations.markRead('dm:alice')
     await waitFor(() => alice.statusesOf(m.id).includes('read'), 'the read receipt')
     expect(alice.statusesOf(m.id)).toEqual(['pending', 'sent', 'delivered', 'read'])
@@ -48,6 +50,7 @@ describe('receipts', () => {
 
     const m = await alice.send('bob2', 'read this quietly')
     await waitFor(async () => (await alice.storedStatus('bob2', m.id)) === 'delivered', 'the delivery receipt')
+    await bob.services.messageRequests.accept('dm:alice2')
     await bob.services.conversations.markRead('dm:alice2')
     expect(await bob.storedStatus('alice2', m.id)).toBe('seen') // seen here all the same
     await sleep(800)
