@@ -137,6 +137,7 @@ describe('friend requests', () => {
   it('requests in and out and contacts survive a restart on both sides', async () => {
     const [ned, ola, pam] = [await open('ned'), await open('ola'), await open('pam')]
     await ned.services.contacts.request({ user: 'ola', note: 'hello' })
+    await sleep(5) // the newest first: pam's request must be newer than ned's by the clock
     await pam.services.contacts.request({ user: 'ned' })
     await lists(ola, [['ned', 'incoming']], 'ola to see ned')
     await lists(ned, [['pam', 'incoming'], ['ola', 'outgoing']], 'ned to see pam')
@@ -208,6 +209,33 @@ describe('friend requests', () => {
     const m = await tom.send('sue', 'still there?')
     await waitFor(async () => (await sue.history('tom')).some((x) => x.id === m.id), 'the message after the flood')
     expect(Date.now() - started).toBeLessThan(15_000)
+  })
+
+  it('on linked devices: a request reaches both, accepting on one makes a contact on both, my requests show on both', async () => {
+    const desk = await env.lab.open('vic-desk', urlBroker(env.broker.url), { user: 'vic' })
+    const laptop = await env.lab.open('vic-laptop', urlBroker(env.broker.url), { user: 'vic' })
+    await desk.connected()
+    await laptop.connected()
+    await laptop.services.devices.link((await desk.services.devices.offerLink()).link)
+    await waitFor(async () => {
+      const list = await desk.services.devices.list()
+      return list.length === 2 && list.every((d) => d.sync === 'linked')
+    }, 'the link')
+    const [wes, xan] = [await open('wes'), await open('xan')]
+
+    await wes.services.contacts.request({ user: 'vic', note: 'hi Vic' })
+    await lists(desk, [['wes', 'incoming']], 'the desk to see the request')
+    await lists(laptop, [['wes', 'incoming']], 'the laptop to see the request')
+    await desk.services.contacts.accept('wes')
+    await lists(laptop, [['wes', 'contact']], 'the laptop to hear of the accept')
+    await lists(wes, [['vic', 'contact']], 'wes to hear the accept')
+
+    await laptop.services.contacts.request({ user: 'xan' })
+    await lists(desk, [['wes', 'contact'], ['xan', 'outgoing']], "the desk to show the laptop's request")
+    await xan.services.contacts.accept('vic')
+    // Each device of mine hears the answer itself; the newest contact first.
+    await lists(desk, [['xan', 'contact'], ['wes', 'contact']], 'the desk to hear the accept')
+    await lists(laptop, [['xan', 'contact'], ['wes', 'contact']], 'the laptop to hear the accept')
   })
 
   it('drops malformed and hostile requests with a logged reason, and carries on', async () => {
