@@ -256,6 +256,7 @@ describe('friend requests', () => {
     await publish(raw, topic('m10'), req('m10', { action: 'request' }), { retain: true })
     await publish(raw, 'IMS/uma/Inbox/Add/GFResp/m11', req('m11', { answer: 'maybe' }, { type: 'friend-response' }))
     await publish(raw, topic('uma'), req('uma', { action: 'request' }))
+    await publish(raw, topic('\u202Eevil'), req('\u202Eevil', { action: 'request' }))
     await publish(raw, topic('ok'), req('ok', { action: 'request', note: 'a fine request' }))
     await lists(uma, [['ok', 'incoming']], 'the one good request')
     const log = uma.log.lines.join('\n')
@@ -271,6 +272,7 @@ describe('friend requests', () => {
       'dropped a retained message',
       'invalid envelope: body.answer',
       'a message from myself on my own inbox',
+      'bad sender name in topic: A name cannot contain control or invisible characters',
     ]) {
       expect(log).toContain(reason)
     }
