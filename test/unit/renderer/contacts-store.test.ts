@@ -6,6 +6,7 @@ import {
   bounded,
   byShownName,
   noteProblem,
+  outgoingLine,
   PAGE_ROWS,
   relationLine,
   requestProblem,
@@ -109,6 +110,13 @@ describe('contacts wording and checks', () => {
     const shown: Record<string, string> = { u1: 'Zoë', u2: 'adam', u3: 'Émile', u4: 'adam' }
     const sorted = byShownName(['u1', 'u2', 'u3', 'u4'].map((user) => ({ user })), (u) => shown[u]!)
     expect(sorted.map((x) => x.user)).toEqual(['u2', 'u4', 'u3', 'u1'])
+  })
+
+  it('says whether a sent request is still waiting for the broker, was refused, or waits for their answer', () => {
+    expect(outgoingLine({ delivery: 'queued' })).toBe('Waiting to be sent')
+    expect(outgoingLine({ delivery: 'sent' })).toBe('Waiting for an answer')
+    expect(outgoingLine({})).toBe('Waiting for an answer')
+    expect(outgoingLine({ delivery: 'failed' })).toMatch(/^Not sent/)
   })
 
   it('words where we stand for the details dialog', () => {

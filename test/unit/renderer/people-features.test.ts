@@ -272,6 +272,11 @@ describe('people features over a fake API', () => {
     expect(conversations.requests).toEqual([])
     expect(conversations.selected).toBeNull()
 
+    // Deleted on another device of mine.
+    fake.emit('conversation', request('quinn'))
+    fake.emit('conversationRemoved', { conversationId: 'dm:quinn' })
+    expect(conversations.requests).toEqual([])
+
     // Thinking better of it deletes nothing.
     fake.emit('conversation', request('zed'))
     const kept = requests().blockAndRemove('dm:zed', 'zed')
@@ -325,6 +330,6 @@ describe('people features over a fake API', () => {
     remove()
     expect(contacts().tools).toHaveLength(0)
     installed.stop()
-    for (const event of ['contacts', 'blocked', 'conversation']) expect(fake.listenerCount(event), event).toBe(0)
+    for (const event of ['contacts', 'blocked', 'conversation', 'conversationRemoved']) expect(fake.listenerCount(event), event).toBe(0)
   })
 })

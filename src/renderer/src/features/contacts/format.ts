@@ -75,3 +75,15 @@ export function relationLine(contact: Contact | undefined, blocked: boolean): st
       return 'Not in your contacts.'
   }
 }
+
+/** A sent request's state, from whether the broker has it: "Waiting to be sent", "Waiting for an answer", "Not sent". */
+export function outgoingLine(c: Pick<Contact, 'delivery'>): string {
+  switch (c.delivery) {
+    case 'queued':
+      return 'Waiting to be sent'
+    case 'failed':
+      return 'Not sent: the broker refused it'
+    default:
+      return 'Waiting for an answer'
+  }
+}

@@ -36,6 +36,9 @@ export function setupMessageRequests(ctx: FeatureContext): void {
     conversations.remove(conversationId)
   }
 
+  // Deleted here or on another device of mine: gone from every list.
+  ctx.onStop(api.on('conversationRemoved', ({ conversationId }) => conversations.remove(conversationId)))
+
   ctx.provide(MessageRequestsActionsKey, {
     async accept(conversationId) {
       conversations.upsert(await api.messageRequests.accept(conversationId))
