@@ -41,14 +41,15 @@ async function photo(): Promise<Buffer> {
   return img.getBuffer('image/png')
 }
 
-/** Opens the settings screen (Ctrl+, as in every desktop messenger, else its button) and waits for the Profile section. */
+/** Opens the settings screen (Ctrl+, as in every desktop messenger), then its Profile section, and waits for my profile. */
 async function openProfileSettings(page: Page): Promise<void> {
   const nameInput = page.getByTestId('profile-name-input')
   await page.keyboard.press('Control+Comma')
   try {
     await nameInput.waitFor({ state: 'visible', timeout: 3000 })
   } catch {
-    await page.getByRole('button', { name: /settings/i }).first().click()
+    // A narrow window lists the sections first.
+    await page.getByText('Profile', { exact: true }).first().click()
     await nameInput.waitFor({ state: 'visible' })
   }
   // Filled from my profile once it is read.
