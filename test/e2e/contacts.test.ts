@@ -3,7 +3,8 @@
  * engine + web host, over a real Mosquitto: a friend request with a note answered
  * from the Contacts tab, a contact's chat and details, a stranger's message held in
  * Message requests (accepted; another one blocked from its banner), removing a
- * contact, and a flood of 1,000 friend requests that the tab draws without freezing.
+ * contact, Settings › Blocked people and Phone number, finding friends in a vCard
+ * file, and a flood of 1,000 friend requests that the tab draws without freezing.
  * Strangers (carol, dave) are engines without a page; the flood comes from a plain
  * MQTT client.
  *
@@ -204,6 +205,56 @@ describe('contacts, message requests and blocking in the browser', () => {
     await eventually(async () => expect(await row(alice, 'bob').count()).toBe(0))
     expect(await alice.getByTestId('contact-details-relation').innerText()).toBe('Not in your contacts.')
     await alice.keyboard.press('Escape')
+  })
+
+  it('Settings › Blocked people lists dave; Unblock takes him off', async () => {
+    const alice = users.alice!.page
+    await alice.getByTestId('open-settings').click()
+    await alice.locator('[data-testid="settings-nav-item"][data-section="blocked"]').click()
+    const dave = alice.getByTestId('blocked-row').and(alice.locator('[data-user="dave"]'))
+    await dave.waitFor()
+    expect(await dave.innerText()).toContain('told')
+    await dave.getByTestId('unblock-button').click()
+    await alice.getByTestId('blocked-empty').waitFor()
+    expect(await users.alice!.node.core.services.blocking.list()).toEqual([])
+    await alice.keyboard.press('Escape')
+    await alice.getByTestId('settings').waitFor({ state: 'detached' })
+  })
+
+  it('bob registers his number in Settings; alice finds him and carol in a vCard file and asks carol', async () => {
+    const bob = users.bob!.page
+    await bob.getByTestId('open-settings').click()
+    await bob.locator('[data-testid="settings-nav-item"][data-section="phone"]').click()
+    const section = bob.getByTestId('phone-section')
+    await section.getByTestId('country-select').selectOption('PL')
+    await section.getByTestId('phone-number').fill('555 000 111')
+    await section.getByTestId('phone-number').press('Enter')
+    await eventually(async () => expect(await section.getByTestId('phone-mine').innerText()).toBe('+48555000111'))
+    await bob.screenshot({ path: screenshotPath('settings-phone.png') })
+    await bob.keyboard.press('Escape')
+    await strangers.carol!.core.services.phone.register({ number: '+48 555 000 222' })
+
+    const alice = users.alice!.page
+    await openContacts(alice)
+    const vcard = [
+      'BEGIN:VCARD', 'VERSION:3.0', 'FN:Bob Builder', 'TEL;TYPE=CELL:+48 555 000 111', 'END:VCARD',
+      'BEGIN:VCARD', 'VERSION:3.0', 'FN:Carol', 'TEL:+48555000222', 'END:VCARD',
+      'BEGIN:VCARD', 'VERSION:3.0', 'FN:Nobody', 'TEL:+48 555 999 888', 'END:VCARD',
+      'BEGIN:VCARD', 'VERSION:3.0', 'FN:Broken', 'TEL:call me maybe', 'END:VCARD',
+    ].join('\r\n')
+    await alice.getByTestId('phone-import-file').setInputFiles({ name: 'friends.vcf', mimeType: 'text/vcard', buffer: Buffer.from(vcard) })
+    const dialog = alice.getByTestId('phone-import')
+    await dialog.waitFor()
+    await eventually(async () => expect(await dialog.getByTestId('phone-import-summary').innerText()).toBe('2 of 3 numbers are on Parley.'), 20_000)
+    expect(await dialog.getByTestId('phone-import-invalid').innerText()).toBe('1 entry was not a valid phone number.')
+    const carol = dialog.getByTestId('phone-match').and(alice.locator('[data-user="carol"]'))
+    expect(await carol.innerText()).toContain('+48555000222')
+    await carol.getByTestId('phone-add').click()
+    await eventually(async () => expect(await carol.getByTestId('phone-requested').innerText()).toBe('Requested'))
+    await alice.screenshot({ path: screenshotPath('phone-import.png') })
+    await dialog.getByTestId('phone-import-close').click()
+    await dialog.waitFor({ state: 'detached' })
+    expect(await row(alice, 'carol').getAttribute('data-state')).toBe('outgoing')
   })
 
   it('a flood of 1,000 friend requests: the tab counts them all, draws fifty, and stays responsive', async () => {
