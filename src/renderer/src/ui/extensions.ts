@@ -22,6 +22,8 @@ export interface SidebarPanel {
   order: number
   /** A count on the tab (pending requests, new posts), or null. Called inside a computed. */
   badge?: () => number | null
+  /** No tab: a feature opens it itself (useSidebarNav().open(id)), e.g. from an entry above the list. */
+  hidden?: boolean
   component: Component
 }
 

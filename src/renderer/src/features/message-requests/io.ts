@@ -3,7 +3,6 @@ import { inject, type InjectionKey } from 'vue'
 import { BlockingActionsKey } from '../blocking'
 import { useConversationsStore } from '../conversations'
 import type { FeatureContext } from '../feature'
-import { useMessageRequestsStore } from './store'
 
 export interface MessageRequestsActions {
   /** Moves the request into the conversation list. */
@@ -12,8 +11,6 @@ export interface MessageRequestsActions {
   remove(conversationId: string): Promise<void>
   /** Asks how to block `peer` (the block dialog); once blocked, deletes the request. Resolves true when it did. */
   blockAndRemove(conversationId: string, peer: string): Promise<boolean>
-  /** Opens or closes the Requests list in the sidebar. */
-  show(on: boolean): void
 }
 
 export const MessageRequestsActionsKey: InjectionKey<MessageRequestsActions> = Symbol('parley-message-requests')
@@ -28,7 +25,6 @@ export function setupMessageRequests(ctx: FeatureContext): void {
   const { api } = ctx
   // The request conversations arrive with the conversation list and its `conversation` events (folder 'requests').
   const conversations = useConversationsStore(ctx.pinia)
-  const store = useMessageRequestsStore(ctx.pinia)
   const blocking = ctx.inject(BlockingActionsKey)
 
   async function remove(conversationId: string): Promise<void> {
@@ -49,6 +45,5 @@ export function setupMessageRequests(ctx: FeatureContext): void {
       await remove(conversationId)
       return true
     },
-    show: (on) => store.show(on),
   })
 }
