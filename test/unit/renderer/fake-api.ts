@@ -37,6 +37,8 @@ export function fakeApi() {
       mine: vi.fn<Api['presence']['mine']>(async () => ({ mode: 'auto', idle: false, state: 'online' })),
       setMode: vi.fn<Api['presence']['setMode']>(),
       reportIdle: vi.fn<Api['presence']['reportIdle']>(async () => {}),
+      settings: vi.fn<Api['presence']['settings']>(async () => ({ awayAfterMinutes: 5, appearOffline: false })),
+      setSettings: vi.fn<Api['presence']['setSettings']>(),
     },
     typing: { typing: vi.fn<Api['typing']['typing']>(async () => {}) },
     receipts: {

@@ -38,10 +38,10 @@ describe('Electron preload', () => {
     expect(electron.contextBridge.exposeInMainWorld.mock.calls[0]![0]).toBe('parley')
     expect(Object.keys(api).sort()).toEqual([...Object.keys(CONTRACT), 'on'].sort())
     expect(typeof api.on).toBe('function')
-    expect(Object.keys(api.account!).sort()).toEqual(['getState', 'reconnect', 'setup'])
+    expect(Object.keys(api.account!).sort()).toEqual(['dataDirSwitch', 'getState', 'reconnect', 'relaunchWithDataDir', 'setup', 'signOut', 'testBroker'])
     expect(Object.keys(api.conversations!).sort()).toEqual(['list', 'markRead', 'open'])
     expect(Object.keys(api.messages!).sort()).toEqual(['page', 'remove', 'retry', 'send'])
-    expect(Object.keys(api.presence!).sort()).toEqual(['get', 'mine', 'reportIdle', 'setMode'])
+    expect(Object.keys(api.presence!).sort()).toEqual(['get', 'mine', 'reportIdle', 'setMode', 'setSettings', 'settings'])
     expect(Object.keys(api.typing!).sort()).toEqual(['typing'])
     // Plain objects of plain functions, nothing that leaks ipcRenderer.
     for (const service of ['account', 'conversations', 'messages']) {

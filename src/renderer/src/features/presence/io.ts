@@ -1,6 +1,6 @@
 /** The presence feature's I/O: other people's presence as rows and chats show them, my mode, and idleness. */
 import { inject, type InjectionKey } from 'vue'
-import type { PresenceMode } from '../../../../shared/contract'
+import { DEFAULT_AWAY_AFTER_MINUTES, type PresenceMode, type PresenceSettings } from '../../../../shared/contract'
 import { warn } from '../../ui/errors'
 import { AccountActionsKey } from '../account'
 import type { FeatureContext } from '../feature'
@@ -12,6 +12,8 @@ export interface PresenceActions {
   /** `user` is on screen: read their presence once (events keep it current after that). */
   watch(user: string): void
   setMode(mode: PresenceMode): Promise<void>
+  /** Changes away-after minutes or appear offline; the idle watcher follows at once. */
+  setSettings(patch: Partial<PresenceSettings>): Promise<void>
 }
 
 export const PresenceActionsKey: InjectionKey<PresenceActions> = Symbol('parley-presence')
@@ -31,6 +33,9 @@ export function setupPresence(ctx: FeatureContext): void {
   const watched = new Map<string, number>()
   const inFlight = new Set<string>()
   let stopIdle: (() => void) | null = null
+  /** The idle time the running watcher uses, and what was last reported. */
+  let idleAfterMs: number | null = null
+  let reportedIdle = false
 
   function fetch(user: string): void {
     if (inFlight.has(user)) return
@@ -49,6 +54,27 @@ export function setupPresence(ctx: FeatureContext): void {
     api.presence.mine().then(store.setMine, warn('reading my presence'))
   }
 
+  function reportIdle(idle: boolean): void {
+    reportedIdle = idle
+    api.presence.reportIdle(idle).then(loadMine, warn('reporting idleness'))
+  }
+
+  /** (Re)starts the idle watcher when the wanted idle time is not the one it runs with. */
+  function watchIdleness(): void {
+    const wanted = (store.settings?.awayAfterMinutes ?? DEFAULT_AWAY_AFTER_MINUTES) * 60_000
+    if (stopIdle && idleAfterMs === wanted) return
+    stopIdle?.()
+    idleAfterMs = wanted
+    // A new watcher starts out "active": if the old one had said idle, say so first (the person is changing settings anyway).
+    if (reportedIdle) reportIdle(false)
+    stopIdle = watchIdle(reportIdle, wanted)
+  }
+
+  function applySettings(s: PresenceSettings): void {
+    store.setSettings(s)
+    watchIdleness()
+  }
+
   ctx.onStop(
     api.on('presence', (p) => {
       if (watched.has(p.user)) watched.set(p.user, watched.get(p.user)! + 1)
@@ -58,9 +84,8 @@ export function setupPresence(ctx: FeatureContext): void {
   ctx.onStop(
     account.onSignedIn(() => {
       loadMine()
-      stopIdle ??= watchIdle((idle) => {
-        api.presence.reportIdle(idle).then(loadMine, warn('reporting idleness'))
-      })
+      watchIdleness()
+      api.presence.settings().then(applySettings, warn('reading my presence settings'))
     }),
   )
   // While the connection was down, events were missed: read everyone on screen again.
@@ -85,6 +110,11 @@ export function setupPresence(ctx: FeatureContext): void {
     },
     async setMode(mode) {
       store.setMine(await api.presence.setMode(mode))
+    },
+    async setSettings(patch) {
+      applySettings(await api.presence.setSettings(patch))
+      // Appearing offline (or back) changes what others see.
+      if (patch.appearOffline !== undefined) store.setMine(await api.presence.mine())
     },
   })
 }

@@ -1,0 +1,79 @@
+/**
+ * The presence settings in the renderer over a fake API: the idle watcher follows
+ * the stored "away after N minutes", restarts when it changes (saying "back" first
+ * if it had said idle), and appearing offline re-reads what others see.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, type Pinia } from 'pinia'
+import type { App } from 'vue'
+import { installFeatures } from '../../../src/renderer/src/app/install'
+import { defineFeature } from '../../../src/renderer/src/features/feature'
+import { setupAccount } from '../../../src/renderer/src/features/account/io'
+import { setupPresence, type PresenceActions } from '../../../src/renderer/src/features/presence/io'
+import { usePresenceStore } from '../../../src/renderer/src/features/presence/store'
+import { fakeApi, fakePage } from './fake-api'
+
+vi.mock('../../../src/renderer/src/features/account/index.ts', async () => ({
+  ...(await import('../../../src/renderer/src/features/account/io')),
+  ...(await import('../../../src/renderer/src/features/account/store')),
+}))
+
+const MINUTE = 60_000
+
+describe('presence settings in the renderer', () => {
+  let fake: ReturnType<typeof fakeApi>
+  let pinia: Pinia
+  let actions: PresenceActions
+  let stop: () => void
+
+  beforeEach(async () => {
+    vi.useFakeTimers()
+    fakePage()
+    fake = fakeApi()
+    fake.api.presence.settings.mockResolvedValue({ awayAfterMinutes: 2, appearOffline: false })
+    pinia = createPinia()
+    const provided = new Map<unknown, unknown>()
+    const app = { provide: (key: unknown, value: unknown) => provided.set(key, value) } as unknown as App
+    const installed = installFeatures(app, fake.parley, pinia, [
+      defineFeature({ name: 'account', setup: setupAccount }),
+      defineFeature({ name: 'presence', dependsOn: ['account'], setup: setupPresence }),
+    ])
+    stop = installed.stop
+    await installed.start()
+    await vi.waitFor(() => expect(usePresenceStore(pinia).settings).not.toBeNull())
+    actions = [...provided.entries()].find(([k]) => String(k) === 'Symbol(parley-presence)')![1] as PresenceActions
+  })
+
+  afterEach(() => {
+    stop()
+    vi.unstubAllGlobals()
+    vi.useRealTimers()
+  })
+
+  it('goes idle after the stored minutes, and follows a change at once', async () => {
+    const idleReports = () => fake.api.presence.reportIdle.mock.calls.map(([idle]) => idle)
+    vi.advanceTimersByTime(2 * MINUTE - 1000)
+    expect(idleReports()).toEqual([])
+    vi.advanceTimersByTime(1000)
+    expect(idleReports()).toEqual([true])
+
+    fake.api.presence.setSettings.mockResolvedValue({ awayAfterMinutes: 10, appearOffline: false })
+    await actions.setSettings({ awayAfterMinutes: 10 })
+    expect(fake.api.presence.setSettings).toHaveBeenCalledWith({ awayAfterMinutes: 10 })
+    expect(usePresenceStore(pinia).settings).toEqual({ awayAfterMinutes: 10, appearOffline: false })
+    // The new watcher starts "active", so the engine hears that first.
+    expect(idleReports()).toEqual([true, false])
+    vi.advanceTimersByTime(10 * MINUTE - 1000)
+    expect(idleReports()).toEqual([true, false])
+    vi.advanceTimersByTime(1000)
+    expect(idleReports()).toEqual([true, false, true])
+  })
+
+  it('appearing offline re-reads what others see', async () => {
+    fake.api.presence.setSettings.mockResolvedValue({ awayAfterMinutes: 2, appearOffline: true })
+    fake.api.presence.mine.mockResolvedValue({ mode: 'auto', idle: false, state: 'offline' })
+    await actions.setSettings({ appearOffline: true })
+    expect(usePresenceStore(pinia).mine).toEqual({ mode: 'auto', idle: false, state: 'offline' })
+    expect(usePresenceStore(pinia).settings?.appearOffline).toBe(true)
+  })
+})
