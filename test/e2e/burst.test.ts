@@ -27,6 +27,8 @@ describe('a burst of messages', () => {
     bob = await startNode('bob', dir)
     await bob.core.services.account.setup({ user: 'bob', broker: { kind: 'url', url: broker.url } })
     await eventually(() => expect(bob.core.connection.state).toBe('connected'))
+    // Plain MQTT publishers are nobody's contacts: bob lets anyone's messages into his list (Settings › Privacy).
+    await bob.core.services.messageRequests.setAcceptFromAnyone(true)
     browser = await launchChromium()
     page = await (await browser.newContext({ viewport: { width: 1100, height: 720 } })).newPage()
     await page.goto(bob.host.url)

@@ -19,7 +19,7 @@ import {
   tempDataDir,
   type ParleyNode,
 } from '../helpers/e2e'
-import { conversationWith, messages, openConversation, openUser, printUsers, send, setUpWithUrl, shownTexts, startConversation, statuses, type UiUser, waitConnected } from '../helpers/ui'
+import { befriend, conversationWith, messages, openConversation, openUser, printUsers, send, setUpWithUrl, shownTexts, startConversation, statuses, type UiUser, waitConnected } from '../helpers/ui'
 
 const HELLO = 'Hello Bob, this is Alice.'
 const MULTI_LINE_1 = 'Two lines, the second one hostile:'
@@ -82,6 +82,7 @@ describe('two people chat in the browser over Mosquitto', () => {
     const bob = await startUser('bob')
     await setUp(alice, 'setup.png')
     await setUp(bob)
+    await befriend(alice, bob)
   })
 
   it('alice starts a conversation with bob and sends a plain and a multi-line message', async () => {

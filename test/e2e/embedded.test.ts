@@ -15,7 +15,7 @@ import {
   screenshotPath,
   tempDataDir,
 } from '../helpers/e2e'
-import { openUser, type UiUser } from '../helpers/ui'
+import { befriend, openUser, type UiUser } from '../helpers/ui'
 
 type ParleyWindow = { parley: ParleyApi }
 
@@ -97,6 +97,7 @@ describe('two people on the built-in broker', () => {
     const dave = await startUser('dave')
     await setUpEmbedded(carol, port)
     await setUpEmbedded(dave, port)
+    await befriend(carol, dave)
 
     await carol.page.getByTestId('new-conversation').click()
     await carol.page.getByTestId('new-conversation-input').fill('dave')

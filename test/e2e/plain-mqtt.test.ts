@@ -31,6 +31,8 @@ describe('plain MQTT clients and Parley', () => {
     bob = await startNode('bob', dir)
     await bob.core.services.account.setup({ user: 'bob', broker: { kind: 'url', url: broker.url } })
     await eventually(() => expect(bob.core.connection.state).toBe('connected'))
+    // Plain MQTT publishers are nobody's contacts: bob lets anyone's messages into his list (Settings › Privacy).
+    await bob.core.services.messageRequests.setAcceptFromAnyone(true)
     page = await (await browser.newContext({ viewport: { width: 1100, height: 720 } })).newPage()
     watch = watchPage('bob', page)
     await page.goto(bob.host.url)

@@ -18,7 +18,7 @@ import {
   tempDataDir,
 } from '../helpers/e2e'
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { conversationWith, messages, openConversation, openUser, printUsers, send, setUpWithUrl, startConversation, statuses, type UiUser } from '../helpers/ui'
+import { befriend, conversationWith, messages, openConversation, openUser, printUsers, send, setUpWithUrl, startConversation, statuses, type UiUser } from '../helpers/ui'
 
 type User = UiUser
 
@@ -62,6 +62,7 @@ describe('presence, typing and receipts in the browser', () => {
     const bob = await startUser('bob')
     await setUpWithUrl(alice.page, 'alice', mosquitto!.url)
     await setUpWithUrl(bob.page, 'bob', mosquitto!.url)
+    await befriend(alice, bob)
     await startConversation(alice.page, 'bob')
     await eventually(async () => expect(await chatStatus(alice.page).innerText()).toBe('online'))
     await eventually(async () => expect(await headerDot(alice.page).getAttribute('data-state')).toBe('online'))

@@ -26,6 +26,20 @@ export async function openUser(browser: Browser, name: string, dataDir: string, 
   return { name, node, context, page, watch }
 }
 
+/**
+ * Makes two people contacts the way Parley does (a friend request, accepted), so a
+ * first message between them lands in the conversation list, not in Message requests.
+ */
+export async function befriend(a: UiUser, b: UiUser): Promise<void> {
+  await a.node.core.services.contacts.request({ user: b.name })
+  await eventually(async () => {
+    const theirs = await b.node.core.services.contacts.list()
+    expect(theirs.find((c) => c.user === a.name)?.state).toBe('incoming')
+  })
+  await b.node.core.services.contacts.accept(a.name)
+  await eventually(async () => expect((await a.node.core.services.contacts.list()).find((c) => c.user === b.name)?.state).toBe('contact'))
+}
+
 /** On a failed test: what each page and engine said. */
 export function printUsers(users: Iterable<UiUser>): void {
   for (const u of users) {
