@@ -120,4 +120,16 @@ describe('message requests', () => {
     await expect(ned.services.messageRequests.remove('dm:oli')).rejects.toThrow('That conversation is not a message request.')
     await expect(ned.services.messageRequests.accept('dm:nobody')).rejects.toThrow('That conversation is not in this history.')
   })
+
+  it('a reply on my other device accepts the request here too (it arrives mirrored, already sent)', async () => {
+    const desk = await env.lab.open('desk', urlBroker(env.broker.url), { user: 'alice' })
+    const laptop = await env.lab.open('laptop', urlBroker(env.broker.url), { user: 'alice' })
+    await Promise.all([desk.connected(), laptop.connected()])
+    await laptop.services.devices.link((await desk.services.devices.offerLink()).link)
+    const mallory = await open('mallory')
+    await mallory.send('alice', 'hello from a stranger')
+    for (const n of [desk, laptop]) await waitFor(async () => (await folderOf(n, 'dm:mallory')) === 'requests', `${n.name}: the request`)
+    await desk.send('mallory', 'hi, who is this?')
+    await waitFor(async () => (await folderOf(laptop, 'dm:mallory')) === 'inbox', "the laptop: the request accepted by the desk's reply")
+  })
 })

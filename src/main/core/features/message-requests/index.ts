@@ -41,9 +41,9 @@ export const messageRequestsFeature = defineFeature({
       for (const c of changed) if (c.state === 'contact' || c.state === 'outgoing') toInbox(dmConversationId(c.user))
     })
 
-    // Replying is accepting.
+    // Replying is accepting, here or on another device of mine (its reply arrives mirrored, already sent).
     ctx.events.on('message', (m) => {
-      if (m.direction === 'out' && m.status === 'pending' && conversations.store.get(m.conversationId)?.folder === 'requests') toInbox(m.conversationId)
+      if (m.direction === 'out' && conversations.store.get(m.conversationId)?.folder === 'requests') toInbox(m.conversationId)
     })
 
     const request = (conversationId: string) => {
@@ -54,6 +54,10 @@ export const messageRequestsFeature = defineFeature({
     }
 
     return {
+      // Signing out with the history deleted empties prefs: the next account starts from the default.
+      onAccount() {
+        acceptFromAnyone = ctx.prefs.get(ANYONE_PREF, z.boolean(), false)
+      },
       service: {
         async list() {
           return conversations.store.list().filter((c) => c.folder === 'requests')
