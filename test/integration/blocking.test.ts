@@ -128,6 +128,39 @@ describe('blocking', () => {
     await waitFor(async () => (await laptop.services.blocking.list()).length === 0, 'the unblock to reach the laptop')
   })
 
+  it('blocking takes away their pending friend request, unanswered; their earlier message request stays for me to delete', async () => {
+    const alice = await env.lab.open('alice', urlBroker(env.broker.url))
+    const mallory = await env.lab.open('mallory', urlBroker(env.broker.url))
+    await Promise.all([alice.connected(), mallory.connected()])
+    await mallory.services.contacts.request({ user: 'alice', note: 'let me in' })
+    await mallory.send('alice', 'hello?')
+    await waitFor(async () => (await alice.services.contacts.list()).some((c) => c.user === 'mallory' && c.state === 'incoming'), 'the friend request')
+    await waitFor(async () => (await alice.services.messageRequests.list()).some((c) => c.id === 'dm:mallory'), 'the message request')
+
+    await alice.services.blocking.block('mallory')
+    await waitFor(async () => !(await alice.services.contacts.list()).some((c) => c.user === 'mallory'), 'the request gone from the list')
+    await waitFor(() => alice.events.some((e) => e.event === 'contacts' && (e.payload as { removed: string[] }).removed.includes('mallory')), 'the UI told')
+    // What she wrote before the block is history: kept, in Requests, until alice deletes it.
+    expect((await alice.services.messageRequests.list()).map((c) => c.id)).toEqual(['dm:mallory'])
+    // Silently: mallory's request is still pending on her side, not declined.
+    await sleep(300)
+    expect((await mallory.services.contacts.list()).find((c) => c.user === 'alice')?.state).toBe('outgoing')
+  })
+
+  it('signing out with the history deleted lifts the blocks for the next account at once', async () => {
+    const alice = await env.lab.open('alice', urlBroker(env.broker.url))
+    const carol = await env.lab.open('carol', urlBroker(env.broker.url))
+    await Promise.all([alice.connected(), carol.connected()])
+    await alice.services.blocking.block('carol')
+    await alice.services.account.signOut({ deleteHistory: true })
+    await alice.services.account.setup({ user: 'dave', broker: urlBroker(env.broker.url) })
+    await alice.connected()
+    expect(await alice.services.blocking.list()).toEqual([])
+    await alice.services.messageRequests.setAcceptFromAnyone(true)
+    const m = await carol.send('dave', 'hi dave')
+    await waitFor(() => alice.messages().some((x) => x.id === m.id), "carol's message to the new account")
+  })
+
   it('names are checked and blocking myself is refused, with reasons a person can act on', async () => {
     const alice = await env.lab.open('alice3', urlBroker(env.broker.url))
     await expect(alice.services.blocking.block('alice3')).rejects.toThrow('You cannot block yourself.')

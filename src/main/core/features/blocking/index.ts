@@ -51,9 +51,16 @@ export const blockingFeature = defineFeature({
     const devices = ctx.use<DevicesApi>('devices')
     const store = new BlockStore(ctx.db)
     store.prune(Date.now() - ENDED_KEPT_MS)
-    // The codec asks for every packet: answer from memory.
-    const blocked = new Set(store.list().map((b) => b.user))
-    const ended = new Map(store.ended().map((b) => [b.user, b]))
+    // The codec asks for every packet: answer from memory, a copy of the table.
+    const blocked = new Set<string>()
+    const ended = new Map<string, EndedBlock>()
+    const reload = (): void => {
+      blocked.clear()
+      ended.clear()
+      for (const b of store.list()) blocked.add(b.user)
+      for (const b of store.ended()) ended.set(b.user, b)
+    }
+    reload()
     const listeners: ((user: string, isBlocked: boolean) => void)[] = []
 
     ctx.codec.refuseSenders((sender) => (blocked.has(sender) ? 'the sender is blocked' : null))
@@ -123,12 +130,18 @@ export const blockingFeature = defineFeature({
 
     /** Changes it here, tells my other devices in the same commit; the rest after it. */
     const change = (c: SharedBlock, also?: () => void): boolean => {
-      const changed = ctx.db.transaction(() => {
-        if (!apply(c)) return false
-        also?.()
-        devices.share(SHARED_KIND, c)
-        return true
-      })()
+      let changed: boolean
+      try {
+        changed = ctx.db.transaction(() => {
+          if (!apply(c)) return false
+          also?.()
+          devices.share(SHARED_KIND, c)
+          return true
+        })()
+      } catch (err) {
+        reload() // rolled back: the copy in memory must not keep what the table does not
+        throw err
+      }
       if (changed) announce(c.user, c.blocked)
       return changed
     }
@@ -147,6 +160,8 @@ export const blockingFeature = defineFeature({
 
     return {
       api,
+      // Another account (after a sign-out that emptied the history) starts from its own table.
+      onAccount: reload,
       // A block made just before closing (the CLI) gets its notice out while the session is up; otherwise it goes next time.
       async beforeClose() {
         if (unsent.size === 0 || !ctx.connected()) return

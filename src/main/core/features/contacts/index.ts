@@ -4,6 +4,7 @@ import { NameSchema } from '../../../../shared/protocol/names'
 import { inboxFilter } from '../../../../shared/protocol/topics'
 import { defineFeature, type Account } from '../../kernel/feature'
 import { decodeInbox } from '../../protocol/inbox'
+import type { BlockingApi } from '../blocking/api'
 import type { DevicesApi } from '../devices/api'
 import type { PresenceApi } from '../presence'
 import type { ContactsApi } from './api'
@@ -27,11 +28,12 @@ const EXPIRY_CHECK_MS = 3600_000
  */
 export const contactsFeature = defineFeature({
   name: 'contacts',
-  dependsOn: ['presence', 'devices'],
+  dependsOn: ['presence', 'devices', 'blocking'],
   migrations: [migration0009],
   create(ctx) {
     const presence = ctx.use<PresenceApi>('presence')
     const devices = ctx.use<DevicesApi>('devices')
+    const blocking = ctx.use<BlockingApi>('blocking')
     const store = new ContactStore(ctx.db)
     const outbox = new FriendOutbox(ctx)
     const listeners: ((change: ContactsChange) => void)[] = []
@@ -61,6 +63,13 @@ export const contactsFeature = defineFeature({
       log: ctx.log,
       touch: (user) => changes.touch(user),
       share: (data) => devices.share('contacts', data),
+    })
+
+    // A blocked person's request is never shown: one that came before the block goes, without an answer.
+    blocking.onChange((user, isBlocked) => {
+      if (!isBlocked || store.get(user)?.state !== 'incoming') return
+      ctx.db.transaction(() => store.remove(user))()
+      changes.touch(user)
     })
 
     const expireNow = (): void => {
