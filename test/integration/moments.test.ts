@@ -4,6 +4,8 @@
  * broker session and is in her feed when she is back, newest first and paged;
  * an unfollow stops new ones; forged and malformed posts are dropped.
  */
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Moment } from '../../src/shared/contract'
 import { MAX_TEXT_LENGTH } from '../../src/shared/schemas'
@@ -150,6 +152,27 @@ describe('moments', () => {
     await sleep(100)
     expect((await laptop.services.moments.feed({})).moments).toEqual([m])
     expect(laptop.of('moment').filter((x) => x.id === m.id).map((x) => x.status)).toEqual(['pending', 'sent'])
+  })
+
+  it('unfollow notices from people I never followed change nothing and store nothing', async () => {
+    const alice = await env.lab.open('alice4', urlBroker(env.broker.url))
+    await alice.connected()
+    await alice.services.moments.follow('bob4', true)
+    const raw = await env.lab.client(env.broker.url)
+    for (let i = 0; i < 50; i++) {
+      const from = `stranger${i}`
+      await publish(raw, `IMS/alice4/Inbox/Update/${from}/Unsub`, encodeEnvelope(envelope('unsub', from, { notify: true })))
+    }
+    await publish(raw, 'IMS/alice4/Inbox/Update/bob4/Unsub', encodeEnvelope(envelope('unsub', 'bob4', { notify: true })))
+    await waitFor(() => alice.events.some((e) => e.event === 'unfollowedBy'), "bob4's notice")
+    expect(alice.events.filter((e) => e.event === 'unfollowedBy').map((e) => e.payload)).toEqual([{ user: 'bob4', notify: true }])
+    expect(await alice.services.moments.following()).toEqual([])
+    const db = new Database(join(alice.core.dataDir, 'history.db'), { readonly: true })
+    try {
+      expect(db.prepare(`SELECT user FROM follows`).pluck().all()).toEqual(['bob4'])
+    } finally {
+      db.close()
+    }
   })
 
   it('forged, malformed, oversized and retained posts are dropped with a reason; the good one after them is kept', async () => {

@@ -118,9 +118,11 @@ export const momentsFeature = defineFeature({
       const told: { user: string; notify: boolean }[] = []
       const wasFollowing = following(account.user)
       for (const { from, envelope: e } of decodeInbox({ codec: ctx.codec, log: ctx.log, account }, packets, 'unsub', 'an unfollow notice')) {
+        // Only news once: a repeat, or a notice from someone I did not follow, changes nothing (and
+        // stores nothing: a flood of notices from made-up names must not grow the table).
+        if (!wasFollowing.delete(from)) continue
         store.choose(from, false)
-        // Only news once: a repeat, or a notice from someone I did not follow, changes nothing to tell.
-        if (wasFollowing.delete(from)) told.push({ user: from, notify: e.body.notify })
+        told.push({ user: from, notify: e.body.notify })
       }
       if (told.length === 0) return
       return () => {
@@ -129,11 +131,13 @@ export const momentsFeature = defineFeature({
       }
     }
 
+    // The publisher calls these inside its transaction: the UI hears of the change once it is committed.
+    const emitAfterCommit = (m: ReturnType<typeof store.setStatus>): void => void setImmediate(() => emit(m))
     ctx.publisher.register(OWNER, {
-      acked: (id) => emit(store.setStatus(id, 'sent')),
+      acked: (id) => emitAfterCommit(store.setStatus(id, 'sent')),
       failed: (id, reason) => {
         ctx.log.warn('a moment was not posted', { id, reason })
-        emit(store.setStatus(id, 'failed'))
+        emitAfterCommit(store.setStatus(id, 'failed'))
       },
     })
 
