@@ -5,43 +5,31 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { encodeEnvelope, textEnvelope } from '../../src/main/core/protocol/codec'
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { eventually, launchChromium, removeDir, requireRendererBuild, startNode, tempDataDir, type ParleyNode } from '../helpers/e2e'
+import { useBrowserLab } from '../helpers/browser-lab'
+import { eventually, type ParleyNode } from '../helpers/e2e'
 
 const N = 2000
 
 describe('a burst of messages', () => {
-  let broker: Mosquitto
-  let browser: Browser
+  const lab = useBrowserLab()
   let bob: ParleyNode
   let page: Page
   let pub: MqttClient
-  let dir: string
 
   beforeAll(async () => {
-    requireRendererBuild()
-    broker = await startMosquitto()
-    dir = tempDataDir('bob')
-    bob = await startNode('bob', dir)
-    await bob.core.services.account.setup({ user: 'bob', broker: { kind: 'url', url: broker.url } })
-    await eventually(() => expect(bob.core.connection.state).toBe('connected'))
+    bob = await lab.startHeadless('bob')
     // Plain MQTT publishers are nobody's contacts: bob lets anyone's messages into his list (Settings › Privacy).
     await bob.core.services.messageRequests.setAcceptFromAnyone(true)
-    browser = await launchChromium()
-    page = await (await browser.newContext({ viewport: { width: 1100, height: 720 } })).newPage()
+    page = await (await lab.browser.newContext({ viewport: { width: 1100, height: 720 } })).newPage()
     await page.goto(bob.host.url)
     await page.getByTestId('app-shell').waitFor()
-    pub = await mqtt.connectAsync(broker.url, { clientId: 'burst-publisher' })
+    pub = await mqtt.connectAsync(lab.broker.url, { clientId: 'burst-publisher' })
   })
 
   afterAll(async () => {
     await pub?.endAsync()
-    await browser?.close()
-    await bob?.stop()
-    await broker?.stop()
-    removeDir(dir)
   })
 
   it('counts every message and opens on the newest page', async () => {

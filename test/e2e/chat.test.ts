@@ -6,20 +6,11 @@
  *
  * The tests in this file run in order and share state (one conversation).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import {
-  eventually,
-  launchChromium,
-  removeDir,
-  requireRendererBuild,
-  screenshotPath,
-  startNode,
-  tempDataDir,
-  type ParleyNode,
-} from '../helpers/e2e'
-import { befriend, conversationWith, messages, openConversation, openUser, printUsers, send, setUpWithUrl, shownTexts, startConversation, statuses, type UiUser, waitConnected } from '../helpers/ui'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { useBrowserLab } from '../helpers/browser-lab'
+import { eventually, screenshotPath } from '../helpers/e2e'
+import { befriend, conversationWith, messages, openConversation, send, shownTexts, startConversation, statuses, waitConnected } from '../helpers/ui'
 
 const HELLO = 'Hello Bob, this is Alice.'
 const MULTI_LINE_1 = 'Two lines, the second one hostile:'
@@ -28,25 +19,7 @@ const MULTI = `${MULTI_LINE_1}\n${MULTI_LINE_2}`
 const REPLY = 'Hi Alice! Got both — nothing popped up.'
 const WHILE_AWAY = 'Sent while you were offline.'
 
-type User = UiUser
-
-let mosquitto: Mosquitto | undefined
-let browser: Browser | undefined
-const dirs: Record<string, string> = {}
-const users: Record<string, User> = {}
-const nodes = new Set<ParleyNode>()
-
-async function startUser(name: string): Promise<User> {
-  dirs[name] ??= tempDataDir(name)
-  const user = await openUser(browser!, name, dirs[name])
-  nodes.add(user.node)
-  users[name] = user
-  return user
-}
-
-async function setUp(u: User, screenshot?: string): Promise<void> {
-  await setUpWithUrl(u.page, u.name, mosquitto!.url, screenshot)
-}
+const { users, openUser, setUp, startNode } = useBrowserLab()
 
 /** Outgoing statuses, oldest first: sent (the broker has it), delivered (bob's Parley has it) or read. */
 async function expectStatuses(page: Page, expected: string[]): Promise<void> {
@@ -59,27 +32,9 @@ async function assertNoInjectedMarkup(page: Page): Promise<void> {
 }
 
 describe('two people chat in the browser over Mosquitto', () => {
-  beforeAll(async () => {
-    requireRendererBuild()
-    mosquitto = await startMosquitto()
-    browser = await launchChromium()
-  })
-
-  afterEach(({ task }) => {
-    if (task.result?.state === 'fail') printUsers(Object.values(users))
-  })
-
-  afterAll(async () => {
-    for (const u of Object.values(users)) await u.context.close().catch(() => {})
-    await browser?.close().catch(() => {})
-    for (const n of nodes) await n.stop().catch(() => {})
-    await mosquitto?.stop()
-    for (const d of Object.values(dirs)) removeDir(d)
-  })
-
   it('alice and bob set up through the first-run screen', async () => {
-    const alice = await startUser('alice')
-    const bob = await startUser('bob')
+    const alice = await openUser('alice')
+    const bob = await openUser('bob')
     await setUp(alice, 'setup.png')
     await setUp(bob)
     await befriend(alice, bob)
@@ -145,14 +100,12 @@ describe('two people chat in the browser over Mosquitto', () => {
     const bob = users.bob!
     const alice = users.alice!.page
     await bob.node.stop()
-    nodes.delete(bob.node)
 
     // Offline delivery: the broker keeps it in bob's persistent session.
     await send(alice, WHILE_AWAY)
     await expectStatuses(alice, ['read', 'read', 'sent'])
 
-    const node = await startNode('bob', dirs.bob!)
-    nodes.add(node)
+    const node = await startNode('bob')
     bob.node = node
     await bob.page.goto(node.host.url)
     await bob.page.getByTestId('app-shell').waitFor({ state: 'visible' })

@@ -11,43 +11,21 @@
  * The tests in this file run in order and share state.
  */
 import mqtt from 'mqtt'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { encodeEnvelope, envelope } from '../../src/main/core/protocol/codec'
-import {
-  eventually,
-  launchChromium,
-  removeDir,
-  requireRendererBuild,
-  screenshotPath,
-  startNode,
-  tempDataDir,
-  type ParleyNode,
-} from '../helpers/e2e'
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { conversationWith, openUser, printUsers, setUpWithUrl, shownTexts, type UiUser } from '../helpers/ui'
+import { useBrowserLab } from '../helpers/browser-lab'
+import { eventually, screenshotPath, type ParleyNode } from '../helpers/e2e'
+import { conversationWith, shownTexts } from '../helpers/ui'
 
-let mosquitto: Mosquitto | undefined
-let browser: Browser | undefined
-const dirs: Record<string, string> = {}
-const users: Record<string, UiUser> = {}
+const lab = useBrowserLab()
+const { users, startUser } = lab
 const strangers: Record<string, ParleyNode> = {}
-
-async function startUser(name: string): Promise<UiUser> {
-  dirs[name] ??= tempDataDir(name)
-  const user = await openUser(browser!, name, dirs[name]!)
-  users[name] = user
-  await setUpWithUrl(user.page, name, mosquitto!.url)
-  return user
-}
 
 /** Someone without a page: an engine set up on the broker. */
 async function startStranger(name: string): Promise<ParleyNode> {
-  dirs[name] ??= tempDataDir(name)
-  const node = await startNode(name, dirs[name]!)
+  const node = await lab.startHeadless(name)
   strangers[name] = node
-  await node.core.services.account.setup({ user: name, broker: { kind: 'url', url: mosquitto!.url } })
-  await eventually(async () => expect((await node.core.services.account.getState()).connection.state).toBe('connected'))
   return node
 }
 
@@ -70,25 +48,6 @@ async function openChats(page: Page): Promise<void> {
 }
 
 describe('contacts, message requests and blocking in the browser', () => {
-  beforeAll(async () => {
-    requireRendererBuild()
-    mosquitto = await startMosquitto()
-    browser = await launchChromium()
-  })
-
-  afterEach(({ task }) => {
-    if (task.result?.state === 'fail') printUsers(Object.values(users))
-  })
-
-  afterAll(async () => {
-    for (const u of Object.values(users)) await u.context.close().catch(() => {})
-    await browser?.close().catch(() => {})
-    for (const u of Object.values(users)) await u.node.stop().catch(() => {})
-    for (const n of Object.values(strangers)) await n.stop().catch(() => {})
-    await mosquitto?.stop()
-    for (const d of Object.values(dirs)) removeDir(d)
-  })
-
   it("alice's Contacts tab says what to do when there is nobody yet", async () => {
     const alice = await startUser('alice')
     await openContacts(alice.page)
@@ -259,7 +218,7 @@ describe('contacts, message requests and blocking in the browser', () => {
 
   it('a flood of 1,000 friend requests: the tab counts them all, draws fifty, and stays responsive', async () => {
     const alice = users.alice!.page
-    const raw = await mqtt.connectAsync(mosquitto!.url, { clientId: 'flooder', protocolVersion: 5 })
+    const raw = await mqtt.connectAsync(lab.broker.url, { clientId: 'flooder', protocolVersion: 5 })
     try {
       await Promise.all(
         Array.from({ length: 1000 }, (_, i) => {

@@ -3,40 +3,25 @@
  * screen; a second user on the same machine joins that broker; they exchange a
  * message in the browser. No Mosquitto involved.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import type { ParleyApi } from '../../src/shared/contract'
+import { useBrowserLab } from '../helpers/browser-lab'
 import { freePort } from '../helpers/mosquitto'
-import {
-  eventually,
-  launchChromium,
-  removeDir,
-  requireRendererBuild,
-  screenshotPath,
-  tempDataDir,
-} from '../helpers/e2e'
-import { befriend, openUser, type UiUser } from '../helpers/ui'
+import { eventually, screenshotPath } from '../helpers/e2e'
+import { befriend, type UiUser } from '../helpers/ui'
 
 type ParleyWindow = { parley: ParleyApi }
 
-type User = UiUser & { dir: string }
-
-let browser: Browser | undefined
-const users: User[] = []
-
-async function startUser(name: string): Promise<User> {
-  const dir = tempDataDir(name)
-  const u = { ...(await openUser(browser!, name, dir)), dir }
-  users.push(u)
-  return u
-}
+// No Mosquitto: the people here bring their own broker.
+const { openUser } = useBrowserLab({ mosquitto: false })
 
 /**
  * Chooses the built-in broker on the set-up screen. The screen may or may not
  * offer a port field; without one the port goes in through the same API the
  * screen uses, and the page is reloaded to show the result.
  */
-async function setUpEmbedded(u: User, port: number): Promise<void> {
+async function setUpEmbedded(u: UiUser, port: number): Promise<void> {
   const { page } = u
   await page.getByTestId('setup-user').waitFor({ state: 'visible' })
   await page.getByTestId('setup-user').fill(u.name)
@@ -70,31 +55,10 @@ function texts(page: Page, direction: 'in' | 'out'): Promise<string[]> {
 }
 
 describe('two people on the built-in broker', () => {
-  beforeAll(async () => {
-    requireRendererBuild()
-    browser = await launchChromium()
-  })
-
-  afterEach(({ task }) => {
-    if (task.result?.state !== 'fail') return
-    for (const u of users) {
-      console.error([...u.watch.errors, ...u.watch.console].join('\n'))
-      console.error(u.node.log.lines.slice(-60).join('\n'))
-    }
-  })
-
-  afterAll(async () => {
-    for (const u of users) await u.context.close().catch(() => {})
-    await browser?.close().catch(() => {})
-    // The joiner first, then the one hosting the broker.
-    for (const u of [...users].reverse()) await u.node.stop().catch(() => {})
-    for (const u of users) removeDir(u.dir)
-  })
-
   it('carol hosts the broker, dave joins it, and they exchange a message', async () => {
     const port = await freePort()
-    const carol = await startUser('carol')
-    const dave = await startUser('dave')
+    const carol = await openUser('carol')
+    const dave = await openUser('dave')
     await setUpEmbedded(carol, port)
     await setUpEmbedded(dave, port)
     await befriend(carol, dave)

@@ -9,29 +9,18 @@
  * The tests in this file run in order and share state.
  */
 import { Jimp } from 'jimp'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, launchChromium, removeDir, requireRendererBuild, screenshotPath, tempDataDir } from '../helpers/e2e'
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { conversationWith, openUser, printUsers, send, setUpWithUrl, shownTexts, type UiUser } from '../helpers/ui'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { useBrowserLab } from '../helpers/browser-lab'
+import { eventually, screenshotPath } from '../helpers/e2e'
+import { conversationWith, send, shownTexts } from '../helpers/ui'
 
-let mosquitto: Mosquitto | undefined
-let browser: Browser | undefined
-const dirs: Record<string, string> = {}
-const users: Record<string, UiUser> = {}
+const { users, startUser } = useBrowserLab()
 
 /** A picture as a file picker would hand it over: a PNG, which the engine resizes and re-encodes as JPEG. */
 async function picture(color: number): Promise<string> {
   const image = new Jimp({ width: 320, height: 240, color })
   return (await image.getBuffer('image/png')).toString('base64')
-}
-
-async function startUser(name: string): Promise<UiUser> {
-  dirs[name] = tempDataDir(name)
-  const user = await openUser(browser!, name, dirs[name])
-  users[name] = user
-  await setUpWithUrl(user.page, name, mosquitto!.url)
-  return user
 }
 
 /** Opens (or starts) the chat with `peer` from the + button; the title may be their display name. */
@@ -48,24 +37,6 @@ const tab = (page: Page, panel: string) => page.locator(`[data-testid="panel-tab
 const contactRow = (page: Page, user: string) => page.getByTestId('contact-row').and(page.locator(`[data-user="${user}"]`))
 
 describe('three people in the browser: contacts, profiles, message requests and blocking', () => {
-  beforeAll(async () => {
-    requireRendererBuild()
-    mosquitto = await startMosquitto()
-    browser = await launchChromium()
-  })
-
-  afterEach(({ task }) => {
-    if (task.result?.state === 'fail') printUsers(Object.values(users))
-  })
-
-  afterAll(async () => {
-    for (const u of Object.values(users)) await u.context.close().catch(() => {})
-    await browser?.close().catch(() => {})
-    for (const u of Object.values(users)) await u.node.stop().catch(() => {})
-    await mosquitto?.stop()
-    for (const d of Object.values(dirs)) removeDir(d)
-  })
-
   it('alice and bob give themselves a display name and a photo', async () => {
     const alice = await startUser('alice')
     const bob = await startUser('bob')

@@ -7,61 +7,24 @@
  *
  * The tests in this file run in order and share state.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import {
-  eventually,
-  launchChromium,
-  removeDir,
-  requireRendererBuild,
-  screenshotPath,
-  tempDataDir,
-} from '../helpers/e2e'
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { befriend, conversationWith, messages, openConversation, openUser, printUsers, send, setUpWithUrl, startConversation, statuses, type UiUser } from '../helpers/ui'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { useBrowserLab } from '../helpers/browser-lab'
+import { eventually, screenshotPath } from '../helpers/e2e'
+import { befriend, conversationWith, messages, openConversation, send, startConversation, statuses } from '../helpers/ui'
 
-type User = UiUser
-
-let mosquitto: Mosquitto | undefined
-let browser: Browser | undefined
-const dirs: Record<string, string> = {}
-const users: Record<string, User> = {}
-
-async function startUser(name: string): Promise<User> {
-  dirs[name] ??= tempDataDir(name)
-  const user = await openUser(browser!, name, dirs[name]!)
-  users[name] = user
-  return user
-}
+// The broker refuses anything sent to carol's inbox: a publish Parley must show as not sent.
+const { users, openUser, setUp } = useBrowserLab({ mosquitto: { acl: ['topic readwrite #', 'topic deny IMS/carol/Inbox/Msg/#'] } })
 
 const chatStatus = (page: Page) => page.getByTestId('chat-status')
 const headerDot = (page: Page) => page.locator('.chat-header, [data-testid="chat-header"]').getByTestId('presence-dot')
 
 describe('presence, typing and receipts in the browser', () => {
-  beforeAll(async () => {
-    requireRendererBuild()
-    // The broker refuses anything sent to carol's inbox: a publish Parley must show as not sent.
-    mosquitto = await startMosquitto({ acl: ['topic readwrite #', 'topic deny IMS/carol/Inbox/Msg/#'] })
-    browser = await launchChromium()
-  })
-
-  afterEach(({ task }) => {
-    if (task.result?.state === 'fail') printUsers(Object.values(users))
-  })
-
-  afterAll(async () => {
-    for (const u of Object.values(users)) await u.context.close().catch(() => {})
-    await browser?.close().catch(() => {})
-    for (const u of Object.values(users)) await u.node.stop().catch(() => {})
-    await mosquitto?.stop()
-    for (const d of Object.values(dirs)) removeDir(d)
-  })
-
   it("alice sees bob online in the list and in the chat header", async () => {
-    const alice = await startUser('alice')
-    const bob = await startUser('bob')
-    await setUpWithUrl(alice.page, 'alice', mosquitto!.url)
-    await setUpWithUrl(bob.page, 'bob', mosquitto!.url)
+    const alice = await openUser('alice')
+    const bob = await openUser('bob')
+    await setUp(alice)
+    await setUp(bob)
     await befriend(alice, bob)
     await startConversation(alice.page, 'bob')
     await eventually(async () => expect(await chatStatus(alice.page).innerText()).toBe('online'))

@@ -8,27 +8,17 @@
  * The tests in this file run in order and share state.
  */
 import { Jimp } from 'jimp'
-import type { Browser, Locator, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, launchChromium, removeDir, requireRendererBuild, screenshotPath, tempDataDir } from '../helpers/e2e'
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { conversationWith, openUser, printUsers, setUpWithUrl, startConversation, type UiUser } from '../helpers/ui'
+import type { Locator, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { useBrowserLab } from '../helpers/browser-lab'
+import { eventually, screenshotPath } from '../helpers/e2e'
+import { conversationWith, startConversation } from '../helpers/ui'
 
 const DISPLAY_NAME = 'Alice Liddell'
 const STATUS = 'Down the rabbit hole'
 const MOMENT = 'First moment from bob\nwith a second line and <b>no markup</b>'
 
-let mosquitto: Mosquitto | undefined
-let browser: Browser | undefined
-const dirs: Record<string, string> = {}
-const users: Record<string, UiUser> = {}
-
-async function startUser(name: string): Promise<UiUser> {
-  dirs[name] ??= tempDataDir(name)
-  const user = await openUser(browser!, name, dirs[name]!)
-  users[name] = user
-  return user
-}
+const { users, openUser, setUp } = useBrowserLab()
 
 /** A 200×120 PNG of two colours: something the engine has to decode, crop and re-encode. */
 async function photo(): Promise<Buffer> {
@@ -64,29 +54,11 @@ async function openTab(page: Page, panel: string): Promise<void> {
 }
 
 describe('profiles and moments in the browser over Mosquitto', () => {
-  beforeAll(async () => {
-    requireRendererBuild()
-    mosquitto = await startMosquitto()
-    browser = await launchChromium()
-  })
-
-  afterEach(({ task }) => {
-    if (task.result?.state === 'fail') printUsers(Object.values(users))
-  })
-
-  afterAll(async () => {
-    for (const u of Object.values(users)) await u.context.close().catch(() => {})
-    await browser?.close().catch(() => {})
-    for (const u of Object.values(users)) await u.node.stop().catch(() => {})
-    await mosquitto?.stop()
-    for (const d of Object.values(dirs)) removeDir(d)
-  })
-
   it('alice and bob set up; bob starts a conversation with alice and sees her user name and initials', async () => {
-    const alice = await startUser('alice')
-    const bob = await startUser('bob')
-    await setUpWithUrl(alice.page, 'alice', mosquitto!.url)
-    await setUpWithUrl(bob.page, 'bob', mosquitto!.url)
+    const alice = await openUser('alice')
+    const bob = await openUser('bob')
+    await setUp(alice)
+    await setUp(bob)
     await startConversation(bob.page, 'alice')
     expect(await conversationWith(bob.page, 'alice').locator('.title').innerText()).toBe('alice')
     expect(await photoIn(conversationWith(bob.page, 'alice')).count()).toBe(0)

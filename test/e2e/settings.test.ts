@@ -10,25 +10,17 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, launchChromium, removeDir, requireRendererBuild, SCREENSHOT_DIR, tempDataDir } from '../helpers/e2e'
-import { freePort, startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { openConversation, openUser, printUsers, send, setUpWithUrl, shownTexts, startConversation, waitConnected, type UiUser } from '../helpers/ui'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { useBrowserLab } from '../helpers/browser-lab'
+import { eventually, SCREENSHOT_DIR } from '../helpers/e2e'
+import { freePort } from '../helpers/mosquitto'
+import { openConversation, send, shownTexts, startConversation, waitConnected } from '../helpers/ui'
 
 const SHOTS_DIR = process.env.PARLEY_SHOTS_DIR || join(SCREENSHOT_DIR, 'settings')
 
-let mosquitto: Mosquitto | undefined
-let browser: Browser | undefined
-const dirs: Record<string, string> = {}
-const users: Record<string, UiUser> = {}
-
-async function startUser(name: string, width?: number): Promise<UiUser> {
-  dirs[name] ??= tempDataDir(name)
-  const user = await openUser(browser!, name, dirs[name]!, width)
-  users[name] = user
-  return user
-}
+const lab = useBrowserLab()
+const { users, dirs, openUser } = lab
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS_DIR, { recursive: true })
@@ -48,26 +40,8 @@ const focused = (page: Page, attribute: string) => page.locator(':focus').getAtt
 const activeTestId = (page: Page) => focused(page, 'data-testid')
 
 describe('settings in the browser', () => {
-  beforeAll(async () => {
-    requireRendererBuild()
-    mosquitto = await startMosquitto()
-    browser = await launchChromium()
-  })
-
-  afterEach(({ task }) => {
-    if (task.result?.state === 'fail') printUsers(Object.values(users))
-  })
-
-  afterAll(async () => {
-    for (const u of Object.values(users)) await u.context.close().catch(() => {})
-    await browser?.close().catch(() => {})
-    for (const u of Object.values(users)) await u.node.stop().catch(() => {})
-    await mosquitto?.stop()
-    for (const d of Object.values(dirs)) removeDir(d)
-  })
-
   it('a wrong broker at set-up is fixed from the notice: Change broker, Test connection says OK, Save connects', async () => {
-    const { page } = await startUser('alice', 1200)
+    const { page } = await openUser('alice', 1200)
     const nowhere = `mqtt://127.0.0.1:${await freePort()}`
     await page.getByTestId('setup-user').fill('alice')
     await page.getByTestId('setup-broker-url').check()
@@ -95,7 +69,7 @@ describe('settings in the browser', () => {
     expect(await url.inputValue()).toBe(nowhere)
     // Nothing changed yet: nothing to save.
     expect(await page.getByTestId('broker-save').isDisabled()).toBe(true)
-    await url.fill(mosquitto!.url)
+    await url.fill(lab.broker.url)
     await page.getByTestId('broker-test').click()
     const result = page.getByTestId('broker-test-result')
     await eventually(async () => expect(await result.getAttribute('data-ok')).toBe('true'))
@@ -105,7 +79,7 @@ describe('settings in the browser', () => {
     await page.getByTestId('broker-save').click()
     await waitConnected(page)
     await eventually(async () => expect(await page.getByTestId('broker-saved').innerText()).toContain('Connected.'))
-    expect(await page.getByTestId('broker-current').innerText()).toContain(mosquitto!.url)
+    expect(await page.getByTestId('broker-current').innerText()).toContain(lab.broker.url)
     expect(await page.getByTestId('broker-connection').getAttribute('data-state')).toBe('connected')
 
     // Esc closes the screen; the notice is gone, so focus lands on the settings button.
@@ -114,13 +88,12 @@ describe('settings in the browser', () => {
     expect(await notice.count()).toBe(0)
     expect(await activeTestId(page)).toBe('open-settings')
     const state = await users.alice!.node.core.services.account.getState()
-    expect(state.broker).toMatchObject({ kind: 'url', url: mosquitto!.url })
+    expect(state.broker).toMatchObject({ kind: 'url', url: lab.broker.url })
   })
 
   it('Ctrl+, opens the screen with the sections in order; Esc closes it and gives focus back', async () => {
     const { page } = users.alice!
-    const bob = await startUser('bob')
-    await setUpWithUrl(bob.page, 'bob', mosquitto!.url)
+    const bob = await lab.startUser('bob')
     // Bob lets strangers' first messages into his list (Privacy), so alice's chat is not a request.
     await bob.page.getByTestId('open-settings').click()
     await navItem(bob.page, 'privacy').click()
@@ -266,7 +239,7 @@ describe('settings in the browser', () => {
     const state = await users.alice!.node.core.services.account.getState()
     expect(state.configured).toBe(false)
 
-    await setUpWithUrl(page, 'alice', mosquitto!.url)
+    await lab.setUp(users.alice!)
     await openConversation(page, 'bob')
     await eventually(async () => expect(await shownTexts(page, 'out')).toEqual(['Hello before signing out']))
     expect(await shownTexts(page, 'in')).toEqual(['Are you hiding?'])
