@@ -3,8 +3,9 @@
  * on the left and the chosen one on the right. Features add sections through the
  * `settings.section` extension point; the screen draws each section's title, the
  * section draws its content. Sections may use the screen's shared classes
- * (`settings-group`, `settings-row`, `row-text`, `row-label`, `settings-hint`,
- * `settings-actions`, `settings-result`, `switch`, `button danger`) to look alike.
+ * (sections.css: `settings-group`, `settings-row`, `row-text`, `row-label`,
+ * `settings-hint`, `settings-actions`, `settings-result`), ui/SettingsSwitch.vue for
+ * a switch that applies at once and the app's `button danger` / `danger-solid`.
  * This feature adds the Privacy section itself, and answers the account's "Change
  * broker" (from the connection notice) by opening the Broker section.
  */
