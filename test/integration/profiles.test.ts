@@ -37,6 +37,9 @@ function profileWhere(node: Node, user: string, check: (p: Profile) => boolean, 
   )
 }
 
+/** The payload of the last message recorded, as text. */
+const lastPayload = (seen: { payload: Buffer }[]): string => String(seen.at(-1)?.payload ?? '')
+
 describe('profiles', () => {
   const env = useMosquittoLab({ tuning: FAST })
 
@@ -91,7 +94,7 @@ describe('profiles', () => {
     expect(await aliceAgain.services.profiles.mine()).toEqual(withAvatar)
   })
 
-  it('a profile published by a plain MQTT client as docs/protocol.md says is shown, with its avatar; another device of mine takes a newer one', async () => {
+  it('a profile published by a plain MQTT client as docs/protocol.md says is shown, with its avatar; a stranger cannot rewrite mine', async () => {
     const bob = await env.lab.open('bob2', urlBroker(env.broker.url))
     await bob.connected()
     const raw = await env.lab.client(env.broker.url)
@@ -103,11 +106,25 @@ describe('profiles', () => {
     const p = await profileWhere(bob, 'carol', (x) => x.updatedAt !== null, "carol's profile")
     expect(p).toEqual({ user: 'carol', name: 'Carol from the shell', status: 'scripting', avatar, email: null, updatedAt: ts })
 
-    // My own topic: a newer profile there came from my other device.
-    const later = Date.now() + 1000
-    await publish(raw, 'IMS/bob2/Profile', profilePayload('bob2', { name: 'Bob on his phone' }, later), { retain: true })
-    await waitFor(async () => (await bob.services.profiles.mine()).name === 'Bob on his phone', 'bob2 to take his newer profile')
-    expect(await bob.services.profiles.mine()).toMatchObject({ name: 'Bob on his phone', updatedAt: later })
+    // Anyone can publish on my own topic without a broker ACL: a newer profile there that no
+    // device of mine vouched for is not taken, and mine is put back (after a moment's wait).
+    await bob.services.profiles.update({ name: 'Bob' })
+    const seen = await record(raw, 'IMS/bob2/Profile')
+    await publish(raw, 'IMS/bob2/Profile', profilePayload('bob2', { name: 'Mallory was here' }, Date.now() + 1000), { retain: true })
+    await waitFor(() => seen.some((m) => m.payload.includes('Mallory')) && lastPayload(seen).includes('"name":"Bob"'), 'bob2 to put his profile back')
+    expect((await bob.services.profiles.mine()).name).toBe('Bob')
+  })
+
+  it("a change on my linked device becomes my profile here too; each device's version wins only when newer", async () => {
+    const desk = await env.lab.open('desk', urlBroker(env.broker.url), { user: 'dana' })
+    const laptop = await env.lab.open('laptop', urlBroker(env.broker.url), { user: 'dana' })
+    await Promise.all([desk.connected(), laptop.connected()])
+    await laptop.services.devices.link((await desk.services.devices.offerLink()).link)
+    await desk.services.profiles.update({ name: 'Dana at her desk', status: 'working' })
+    await waitFor(async () => (await laptop.services.profiles.mine()).name === 'Dana at her desk', 'the laptop to take the desk’s profile')
+    await laptop.services.profiles.update({ status: 'on the train' })
+    await waitFor(async () => (await desk.services.profiles.mine()).status === 'on the train', 'the desk to take the laptop’s change')
+    expect(await desk.services.profiles.mine()).toMatchObject({ name: 'Dana at her desk', status: 'on the train' })
   })
 
   it('an older retained replay never overwrites a newer profile; an empty retained payload clears it', async () => {

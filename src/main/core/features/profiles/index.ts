@@ -1,4 +1,5 @@
 import type { IPublishPacket } from 'mqtt'
+import { z } from 'zod'
 import {
   AvatarUploadSchema,
   ProfileUpdateSchema,
@@ -15,12 +16,21 @@ import type { Route } from '../../mqtt/router'
 import { envelope } from '../../protocol/codec'
 import type { ContactsApi } from '../contacts/api'
 import type { ConversationsApi } from '../conversations'
+import type { DevicesApi } from '../devices/api'
 import type { ProfilesApi } from './api'
 import { makeAvatar } from './avatar'
 import { decodeProfile } from './inbound'
 import { migration0011 } from './migrations/0011_profiles'
 import { MyProfile, type MineRecord } from './mine'
 import { ProfileStore } from './store'
+
+/** My other devices tell each other which version of my profile is theirs (the profile itself is on my topic). */
+const SHARED_KIND = 'profile'
+const SharedVersionSchema = z.object({ id: z.string().min(1).max(64), ts: z.number().int().nonnegative() })
+/** How long a newer profile on my topic may wait for my other device's word before mine is put back. */
+const VOUCH_WAIT_MS = 3000
+/** Versions from my devices remembered at once (a few changes in flight). */
+const MAX_VERSIONS = 32
 
 /** How long update() waits for the broker's PUBACK before answering anyway (it is stored; the next connection publishes it). */
 const PUBLISH_WAIT_MS = 10_000
@@ -64,11 +74,12 @@ function profileOwner(root: string, topic: string): string | null {
  */
 export const profilesFeature = defineFeature({
   name: 'profiles',
-  dependsOn: ['conversations', 'contacts'],
+  dependsOn: ['conversations', 'contacts', 'devices'],
   migrations: [migration0011],
   create(ctx) {
     const conversations = ctx.use<ConversationsApi>('conversations')
     const contacts = ctx.use<ContactsApi>('contacts')
+    const devices = ctx.use<DevicesApi>('devices')
     const store = new ProfileStore(ctx.db)
     const mine = new MyProfile(ctx.prefs)
     /** People asked about with get() in this run: followed on every connection until Parley restarts. */
@@ -76,6 +87,12 @@ export const profilesFeature = defineFeature({
     /** The version of my profile the broker acknowledged, and the last refusal. */
     let acked: number | null = null
     let lastError: string | null = null
+    /** Versions of my profile my other devices made (id:ts), told through device sync. */
+    const fromMyDevices = new Set<string>()
+    /** The newest unproven profile seen on my own topic: taken once a device of mine vouches for it. */
+    let unvouched: { id: string; ts: number; fields: Omit<MineRecord, 'id' | 'ts'> } | null = null
+    /** Mine was put back over something else on my topic in this connection: once is enough (no duelling devices). */
+    let repaired = false
 
     const me = (): string | null => ctx.account()?.user ?? null
     const profileOf = (user: string): Profile => (user === me() ? mine.profile(user) : store.get(user))
@@ -99,33 +116,70 @@ export const profilesFeature = defineFeature({
 
     const changeMine = async (changes: ProfileUpdate & { avatar?: string | null }): Promise<Profile> => {
       const user = ctx.requireAccount().user
-      mine.change(changes)
+      const r = mine.change(changes)
+      devices.share(SHARED_KIND, { id: r.id, ts: r.ts })
       const p = mine.profile(user)
       ctx.events.emit('profile', p)
       await publishMine()
       return p
     }
 
-    /** What arrived on my own topic (inside the batch's transaction); returns after-commit work. */
+    /** Puts my profile back over what else is on my topic, once per connection. */
+    const repair = (): (() => void) | null => {
+      if (!mine.current || repaired) return null
+      repaired = true
+      return publishSoon
+    }
+
+    /** Takes the profile a device of mine made (inside a transaction); returns after-commit work. */
+    const adopt = (account: Account, got: NonNullable<typeof unvouched>): (() => void) | null => {
+      const current = mine.current
+      if (current && (got.ts < current.ts || (got.ts === current.ts && got.id <= current.id))) return null
+      mine.set({ id: got.id, ts: got.ts, ...got.fields })
+      acked = got.ts
+      unvouched = null
+      return () => ctx.events.emit('profile', mine.profile(account.user))
+    }
+
+    /**
+     * What arrived on my own topic (inside the batch's transaction); returns after-commit work.
+     * Anyone can publish there without a broker ACL: a profile is taken as mine only when one of
+     * my linked devices vouched for that version; anything else gets mine put back (once).
+     */
     const handleMine = (account: Account, p: IPublishPacket): (() => void) | null => {
       const current = mine.current
-      if ((p.payload as Uint8Array).byteLength === 0) return current ? publishSoon : null
+      if ((p.payload as Uint8Array).byteLength === 0) return repair()
       const got = decodeProfile(ctx.codec, p.topic, p.payload as Uint8Array, account.user)
       if (!got.ok) {
         ctx.log.warn('dropped a profile', { topic: p.topic, reason: got.reason })
-        return current ? publishSoon : null // put mine back over what is not a profile
+        return repair()
       }
       if (current && got.ts === current.ts && got.id === current.id) {
         if (acked === null || got.ts >= acked) acked = got.ts // the broker holds it
         return null
       }
-      if (current && got.ts <= current.ts) return publishSoon // an older copy: mine is newer
-      // Newer: from my other device.
       if (got.avatarDropped) ctx.log.warn('dropped the avatar of a profile', { topic: p.topic, reason: got.avatarDropped })
-      mine.set({ id: got.id, ts: got.ts, ...got.fields })
-      acked = got.ts
-      return () => ctx.events.emit('profile', mine.profile(account.user))
+      const candidate = { id: got.id, ts: got.ts, fields: got.fields }
+      if (fromMyDevices.has(`${got.id}:${got.ts}`)) return adopt(account, candidate)
+      if (current && got.ts <= current.ts) return repair() // older than mine: put mine back
+      // Newer, not (yet) vouched for: my other device's word may be on its way (it travels apart).
+      // Wait a moment before putting mine back, so two devices of mine do not overwrite each other.
+      unvouched = candidate
+      const timer = setTimeout(() => {
+        if (unvouched === candidate) repair()?.()
+      }, VOUCH_WAIT_MS)
+      timer.unref()
+      return null
     }
+
+    // My other device changed my profile: that version is mine, here too.
+    devices.onShared(SHARED_KIND, SharedVersionSchema, ({ id, ts }) => {
+      const account = ctx.account()
+      if (!account) return
+      fromMyDevices.add(`${id}:${ts}`)
+      if (fromMyDevices.size > MAX_VERSIONS) fromMyDevices.delete(fromMyDevices.values().next().value!)
+      if (unvouched?.id === id && unvouched.ts === ts) return adopt(account, unvouched) ?? undefined
+    })
 
     const handle = (account: Account, packets: readonly IPublishPacket[]): (() => void) | void => {
       const changed = new Set<string>()
@@ -183,9 +237,10 @@ export const profilesFeature = defineFeature({
     ctx.events.on('conversation', (c) => {
       if (c.kind === 'dm') follow(c.peer)
     })
-    // Requests too: a person asking to be my contact shows with their name and picture.
+    // Contacts, once accepted. People who only ask are followed when the screen shows them (get()):
+    // a flood of requests from made-up names must not become a flood of subscriptions.
     contacts.onChange((change) => {
-      for (const c of change.changed) follow(c.user)
+      for (const c of change.changed) if (c.state === 'contact') follow(c.user)
     })
 
     const api: ProfilesApi = {
@@ -201,9 +256,14 @@ export const profilesFeature = defineFeature({
         const users = new Set([account.user, ...conversations.peers('dm'), ...contacts.contacts(), ...asked])
         return [...users].map((user) => routeFor(account, user))
       },
-      onConnected: publishSoon,
+      onConnected() {
+        repaired = false
+        publishSoon()
+      },
       onAccount() {
         asked.clear()
+        fromMyDevices.clear()
+        unvouched = null
         acked = null
         lastError = null
         mine.reload()
