@@ -106,4 +106,13 @@ describe('phone discovery', () => {
     expect(r.matches).toHaveLength(450)
     expect(r.matches.filter((m) => m.user)).toEqual([{ number: last, name: 'Person 449', user: 'zoe' }])
   })
+
+  it('a file with more numbers than one lookup takes is refused at once, saying the limit', async () => {
+    const alice = await env.lab.open('alice4', urlBroker(env.broker.url))
+    await alice.connected()
+    const rows = Array.from({ length: 20_000 }, (_, i) => `Person ${i},+4860${String(1_000_000 + i)}`)
+    await expect(alice.services.phone.discover({ text: `name,phone\n${rows.join('\n')}` })).rejects.toThrow(
+      'That file has more than 5000 numbers; Parley looks up at most 5000 at a time.',
+    )
+  })
 })
