@@ -3,32 +3,12 @@
  * After alice blocks carol, carol's message never appears in alice's `listen`
  * nor in her `history`; carol's Parley is told to stop following alice's moments.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { parley, requireBuiltCli, startParley, type Running } from './support/processes'
+import { describe, expect, it } from 'vitest'
+import { useCliLab } from './support/cli-lab'
+import { parley } from './support/processes'
 
 describe('parley CLI: block', () => {
-  let broker: Mosquitto
-  let dir: string
-  const running: Running[] = []
-  const dataDir = (user: string) => join(dir, user)
-  const as = (user: string) => ['--user', user, '--broker', broker.url, '--data-dir', dataDir(user)]
-  const local = (user: string) => ['--user', user, '--data-dir', dataDir(user)]
-
-  beforeAll(async () => {
-    requireBuiltCli()
-    broker = await startMosquitto()
-    dir = mkdtempSync(join(tmpdir(), 'parley-cli-blocking-'))
-  })
-
-  afterAll(async () => {
-    for (const p of running) await p.stop('SIGKILL')
-    await broker?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
+  const { as, local, start } = useCliLab('parley-cli-blocking-')
 
   it("alice blocks carol: carol's message never shows in alice's listen nor her history; carol is told; unblocked, the next one arrives", async () => {
     // carol follows alice's moments, and both have a broker session.
@@ -45,8 +25,7 @@ describe('parley CLI: block', () => {
     expect(feed.stderr).toContain('alice blocked you')
     expect(await parley(['following', ...local('carol'), '--json'])).toMatchObject({ code: 0, stdout: '' })
 
-    const listen = startParley(['listen', ...as('alice'), '--verbose'])
-    running.push(listen)
+    const listen = start(['listen', ...as('alice'), '--verbose'])
     await listen.waitFor('connection: connected')
     expect(await parley(['send', ...as('carol'), '--to', 'alice', 'you cannot see this'])).toMatchObject({ code: 0 })
     expect(await parley(['send', ...as('dave'), '--to', 'alice', 'sentinel'])).toMatchObject({ code: 0 })
@@ -62,8 +41,7 @@ describe('parley CLI: block', () => {
 
     expect(await parley(['unblock', 'carol', ...local('alice')])).toMatchObject({ code: 0, stderr: 'Unblocked carol.\n' })
     expect(await parley(['unblock', 'carol', ...local('alice')])).toMatchObject({ code: 0, stderr: 'carol was not blocked.\n' })
-    const after = startParley(['listen', ...as('alice'), '--count', '1', '--timeout', '15', '--verbose'])
-    running.push(after)
+    const after = start(['listen', ...as('alice'), '--count', '1', '--timeout', '15', '--verbose'])
     await after.waitFor('connection: connected')
     // carol's next run offers the blocked message again (no receipt came) and sends a new one: only the new one shows.
     expect(await parley(['send', ...as('carol'), '--to', 'alice', 'after the unblock'])).toMatchObject({ code: 0 })

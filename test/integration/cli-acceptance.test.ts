@@ -3,37 +3,23 @@
  * built out/main/cli.js, so `npm test` builds first) against a real Mosquitto.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { BIN, parley as run, requireBuiltCli } from './support/processes'
+import { describe, expect, it } from 'vitest'
+import { freePort } from '../helpers/mosquitto'
+import { useCliLab } from './support/cli-lab'
+import { BIN, parley as run } from './support/processes'
 
 const parley = (args: string[], timeoutMs?: number) => run(args, { timeoutMs })
 
 describe('parley CLI', () => {
-  let broker: Mosquitto
-  let dir: string
-  const dataDir = (user: string) => join(dir, user)
-
-  beforeAll(async () => {
-    requireBuiltCli()
-    broker = await startMosquitto()
-    dir = mkdtempSync(join(tmpdir(), 'parley-cli-'))
-  })
-
-  afterAll(async () => {
-    await broker?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
+  const lab = useCliLab('parley-cli-')
+  const { dataDir } = lab
 
   it('delivers a message sent while the receiver is offline, and keeps it in history', async () => {
     // bob's first connection creates his persistent session on the broker.
-    const first = await parley(['listen', '--user', 'bob', '--broker', broker.url, '--data-dir', dataDir('bob'), '--timeout', '1'])
+    const first = await parley(['listen', '--user', 'bob', '--broker', lab.broker.url, '--data-dir', dataDir('bob'), '--timeout', '1'])
     expect(first.code).toBe(0)
 
-    const sent = await parley(['send', '--user', 'alice', '--to', 'bob', '--broker', broker.url, '--data-dir', dataDir('alice'), 'Are you there, Bob? ✓'])
+    const sent = await parley(['send', '--user', 'alice', '--to', 'bob', '--broker', lab.broker.url, '--data-dir', dataDir('alice'), 'Are you there, Bob? ✓'])
     expect(sent.stderr).toContain('Sent to bob')
     expect(sent.code).toBe(0)
 
@@ -45,13 +31,13 @@ describe('parley CLI', () => {
     expect(msg).toMatchObject({ from: 'alice', text: 'Are you there, Bob? ✓', conversation: 'dm:alice' })
 
     // Both have exited; the history is read from disk with no broker involved.
-    await broker.stop()
+    await lab.broker.stop()
     const bobHistory = await parley(['history', '--user', 'bob', '--with', 'alice', '--data-dir', dataDir('bob')])
     expect(bobHistory.code).toBe(0)
     expect(bobHistory.stdout).toMatch(/ alice: Are you there, Bob\? ✓\n$/)
     const aliceHistory = await parley(['history', '--user', 'alice', '--with', 'bob', '--data-dir', dataDir('alice'), '--json'])
     expect(JSON.parse(aliceHistory.stdout.trim())).toMatchObject({ from: 'alice', text: 'Are you there, Bob? ✓' })
-    broker = await startMosquitto()
+    await lab.replaceBroker()
   })
 
   it('keeps offline messages on the built-in broker, whichever Parley hosts it', async () => {
@@ -67,7 +53,7 @@ describe('parley CLI', () => {
   })
 
   it('refuses hostile names with exit code 2 and a reason', async () => {
-    const r = await parley(['send', '--user', 'mal/lory', '--to', 'bob', '--broker', broker.url, '--data-dir', dataDir('x'), 'hi'])
+    const r = await parley(['send', '--user', 'mal/lory', '--to', 'bob', '--broker', lab.broker.url, '--data-dir', dataDir('x'), 'hi'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('A name cannot contain "/", "+" or "#".')
     const r2 = await parley(['send', '--user', 'alice', '--to', 'bo b', '--data-dir', dataDir('alice'), 'hi'])
@@ -83,7 +69,7 @@ describe('parley CLI', () => {
     const pending = await parley(['history', '--user', 'erin', '--with', 'bob', '--data-dir', dataDir('erin')])
     expect(pending.stdout).toContain('(not sent yet): queued while offline')
     // Next run against a reachable broker flushes the outbox.
-    const again = await parley(['send', '--user', 'erin', '--to', 'bob', '--broker', broker.url, '--data-dir', dataDir('erin'), 'second'])
+    const again = await parley(['send', '--user', 'erin', '--to', 'bob', '--broker', lab.broker.url, '--data-dir', dataDir('erin'), 'second'])
     expect(again.code).toBe(0)
     const after = await parley(['history', '--user', 'erin', '--with', 'bob', '--data-dir', dataDir('erin')])
     expect(after.stdout).not.toContain('not sent yet')

@@ -2,42 +2,27 @@
  * The `parley` command's presence, receipts and refusals, as a script sees them:
  * the real bin against a real Mosquitto (one with an ACL for the refusal).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
 import { waitFor } from '../helpers/core'
-import { parley, requireBuiltCli, startParley, type Running } from './support/processes'
+import { useCliLab } from './support/cli-lab'
+import { parley } from './support/processes'
 
 /** What the listen processes use: a killed one is noticed within seconds. */
 const SHORT_KEEPALIVE = { PARLEY_KEEPALIVE_SECONDS: '2' }
 
 describe('parley CLI: presence, receipts, refusals', () => {
-  let broker: Mosquitto
+  const { as, dataDir, start } = useCliLab('parley-cli-features-')
+  /** A second broker, for the refusal: it denies what is sent to carol's inbox. */
   let strict: Mosquitto
-  let dir: string
-  const running: Running[] = []
-  const dataDir = (user: string) => join(dir, user)
-  const as = (user: string, url = broker.url) => ['--user', user, '--broker', url, '--data-dir', dataDir(user)]
-  const listen = (user: string, extra: string[] = []) => {
-    const p = startParley(['listen', ...as(user), '--verbose', ...extra], SHORT_KEEPALIVE)
-    running.push(p)
-    return p
-  }
+  const listen = (user: string, extra: string[] = []) => start(['listen', ...as(user), '--verbose', ...extra], SHORT_KEEPALIVE)
 
   beforeAll(async () => {
-    requireBuiltCli()
-    broker = await startMosquitto()
     strict = await startMosquitto({ acl: ['topic readwrite #', 'topic deny IMS/carol/Inbox/Msg/#'] })
-    dir = mkdtempSync(join(tmpdir(), 'parley-cli-features-'))
   })
 
   afterAll(async () => {
-    for (const p of running) await p.stop('SIGKILL')
-    await broker?.stop()
     await strict?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
   it('presence: online while bob listens, "offline, last seen …" once his process is killed', async () => {

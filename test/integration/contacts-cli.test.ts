@@ -2,32 +2,16 @@
  * The `parley` contact commands as a script sees them: the real bin against a real
  * Mosquitto, each command its own process over its own data directory.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { parley, requireBuiltCli } from './support/processes'
+import { describe, expect, it } from 'vitest'
+import { useCliLab } from './support/cli-lab'
+import { parley } from './support/processes'
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 const lines = (s: string) => s.split('\n').filter(Boolean)
 const json = (s: string) => lines(s).map((l) => JSON.parse(l) as Record<string, unknown>)
 
 describe('parley CLI: contacts and requests', () => {
-  let broker: Mosquitto
-  let dir: string
-  const as = (user: string) => ['--user', user, '--broker', broker.url, '--data-dir', join(dir, user)]
-
-  beforeAll(async () => {
-    requireBuiltCli()
-    broker = await startMosquitto()
-    dir = mkdtempSync(join(tmpdir(), 'parley-cli-contacts-'))
-  })
-
-  afterAll(async () => {
-    await broker?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
+  const { as } = useCliLab('parley-cli-contacts-')
 
   it("alice asks bob while he is away; bob accepts; each is in the other's contacts", async () => {
     // bob has used Parley before (so the broker keeps a session for him), and is away now.

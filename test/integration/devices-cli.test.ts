@@ -3,12 +3,9 @@
  * real Mosquitto, two data directories of alice, one run at a time (the device
  * records and the broker's persistent sessions carry what happens in between).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { parley, requireBuiltCli } from './support/processes'
+import { describe, expect, it } from 'vitest'
+import { useCliLab } from './support/cli-lab'
+import { parley } from './support/processes'
 
 interface DeviceLine {
   id: string
@@ -20,33 +17,21 @@ interface DeviceLine {
 }
 
 describe('parley CLI: linked devices', () => {
-  let broker: Mosquitto
-  let dir: string
-  const desk = () => ['--user', 'alice', '--data-dir', join(dir, 'desk')]
-  const laptop = () => ['--user', 'alice', '--data-dir', join(dir, 'laptop')]
+  const lab = useCliLab('parley-cli-devices-')
+  const desk = () => ['--user', 'alice', '--data-dir', lab.dataDir('desk')]
+  const laptop = () => ['--user', 'alice', '--data-dir', lab.dataDir('laptop')]
   const lines = (stdout: string): DeviceLine[] =>
     stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as DeviceLine)
 
-  beforeAll(async () => {
-    requireBuiltCli()
-    broker = await startMosquitto()
-    dir = mkdtempSync(join(tmpdir(), 'parley-cli-devices-'))
-  })
-
-  afterAll(async () => {
-    await broker?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
-
   it('link --offer, link LINK (setting up the broker from it), devices, rename, a mirrored message, remove', async () => {
-    const offer = await parley(['link', '--offer', ...desk(), '--broker', broker.url, '--json'])
+    const offer = await parley(['link', '--offer', ...desk(), '--broker', lab.broker.url, '--json'])
     expect(offer).toMatchObject({ code: 0, stderr: '' })
     const { link, code } = JSON.parse(offer.stdout) as { link: string; code: string }
     expect(code).toMatch(/^([0-9A-Z]{4}-){6}[0-9A-Z]{4}$/)
-    expect(new URL(link).searchParams.get('broker')).toBe(broker.url)
+    expect(new URL(link).searchParams.get('broker')).toBe(lab.broker.url)
     const text = await parley(['link', '--offer', ...desk()])
     expect(text.stdout).toBe(`Link: ${link}\nCode: ${code}\n`)
     const renamed = await parley(['devices', 'rename', 'Desk', ...desk()])
@@ -88,9 +73,7 @@ describe('parley CLI: linked devices', () => {
     const bad = await parley(['link', 'not-a-code-at-all', ...laptop()])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('28 letters and digits')
-    const offer = JSON.parse((await parley(['link', '--offer', '--user', 'carol', '--broker', broker.url, '--data-dir', join(dir, 'carol'), '--json'])).stdout) as {
-      link: string
-    }
+    const offer = JSON.parse((await parley(['link', '--offer', ...lab.as('carol'), '--json'])).stdout) as { link: string }
     const other = await parley(['link', offer.link, ...laptop()])
     expect(other.code).toBe(2)
     expect(other.stderr).toContain('That link is for carol')

@@ -2,12 +2,10 @@
  * `parley post` and `parley feed` as a script sees them: the real bin against a
  * real Mosquitto. bob posts while alice is away; her next `feed` has it.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { parley, requireBuiltCli } from './support/processes'
+import { describe, expect, it } from 'vitest'
+import { freePort } from '../helpers/mosquitto'
+import { useCliLab } from './support/cli-lab'
+import { parley } from './support/processes'
 
 interface FeedLine {
   id: string
@@ -20,22 +18,8 @@ interface FeedLine {
 }
 
 describe('parley CLI: moments', () => {
-  let broker: Mosquitto
-  let dir: string
-  const dataDir = (user: string) => join(dir, user)
-  const as = (user: string) => ['--user', user, '--broker', broker.url, '--data-dir', dataDir(user)]
+  const { as, local } = useCliLab('parley-cli-moments-')
   const lines = (stdout: string) => stdout.trim().split('\n').filter(Boolean)
-
-  beforeAll(async () => {
-    requireBuiltCli()
-    broker = await startMosquitto()
-    dir = mkdtempSync(join(tmpdir(), 'parley-cli-moments-'))
-  })
-
-  afterAll(async () => {
-    await broker?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
 
   it('bob posts while alice is away; her feed has his moments and hers, newest first; --limit and --json', async () => {
     expect(await parley(['follow', 'bob', ...as('alice')])).toMatchObject({ code: 0, stdout: 'bob\n' })
@@ -66,10 +50,10 @@ describe('parley CLI: moments', () => {
 
   it('post exits 3 when the broker cannot be reached (the moment stays queued), 2 for empty text', async () => {
     const unreachable = `mqtt://127.0.0.1:${await freePort()}`
-    const r = await parley(['post', '--user', 'gus', '--broker', unreachable, '--data-dir', dataDir('gus'), '--timeout', '1', 'later'])
+    const r = await parley(['post', ...as('gus', unreachable), '--timeout', '1', 'later'])
     expect(r.code).toBe(3)
     expect(r.stderr).toContain('The moment is queued and goes out the next time Parley runs for gus.')
-    const feed = await parley(['feed', '--user', 'gus', '--data-dir', dataDir('gus'), '--timeout', '1'])
+    const feed = await parley(['feed', ...local('gus'), '--timeout', '1'])
     expect(feed.code).toBe(0)
     expect(feed.stdout).toMatch(/ gus \(not posted yet\): later\n$/)
     expect(feed.stderr).toContain('could not reach the broker within 1 s')

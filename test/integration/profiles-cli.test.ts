@@ -2,34 +2,25 @@
  * `parley profile` and `parley phone` as a script sees them: the real bin against a
  * real Mosquitto, files on disk, exit codes and output.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Jimp } from 'jimp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto'
-import { parley, requireBuiltCli } from './support/processes'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useCliLab } from './support/cli-lab'
+import { parley } from './support/processes'
 
 describe('parley CLI: profile and phone', () => {
-  let broker: Mosquitto
-  let dir: string
-  const as = (user: string) => ['--user', user, '--broker', broker.url, '--data-dir', join(dir, user)]
+  const lab = useCliLab('parley-cli-profiles-')
+  const { as, local } = lab
+  const file = (name: string) => join(lab.dir, name)
 
   beforeAll(async () => {
-    requireBuiltCli()
-    broker = await startMosquitto()
-    dir = mkdtempSync(join(tmpdir(), 'parley-cli-profiles-'))
-    writeFileSync(join(dir, 'me.png'), await new Jimp({ width: 400, height: 300, color: 0x3366ccff }).getBuffer('image/png'))
-    writeFileSync(join(dir, 'notes.txt'), 'not a picture at all')
-  })
-
-  afterAll(async () => {
-    await broker?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
+    writeFileSync(file('me.png'), await new Jimp({ width: 400, height: 300, color: 0x3366ccff }).getBuffer('image/png'))
+    writeFileSync(file('notes.txt'), 'not a picture at all')
   })
 
   it('profile: alice sets hers (name, status, avatar) and bob reads it from the broker; a file that is not a picture is refused', async () => {
-    const set = await parley(['profile', ...as('alice'), '--name', 'Alice Liddell', '--status', 'on the command line', '--avatar', join(dir, 'me.png')])
+    const set = await parley(['profile', ...as('alice'), '--name', 'Alice Liddell', '--status', 'on the command line', '--avatar', file('me.png')])
     expect(set.stderr).toBe('')
     expect(set.code).toBe(0)
     expect(set.stdout).toMatch(/^user: alice\nname: Alice Liddell\nstatus: on the command line\nemail: \(not set\)\navatar: JPEG, [\d.]+ KiB\nupdated: \d{4}-/)
@@ -41,10 +32,10 @@ describe('parley CLI: profile and phone', () => {
     expect(p.avatar).toMatch(/^data:image\/jpeg;base64,/)
 
     // Without options: my own profile, from this history.
-    const mine = await parley(['profile', '--user', 'alice', '--data-dir', join(dir, 'alice')])
+    const mine = await parley(['profile', ...local('alice')])
     expect(mine).toMatchObject({ code: 0, stdout: set.stdout })
 
-    const refused = await parley(['profile', ...as('alice'), '--avatar', join(dir, 'notes.txt')])
+    const refused = await parley(['profile', ...as('alice'), '--avatar', file('notes.txt')])
     expect(refused.code).toBe(2)
     expect(refused.stderr).toMatch(/That file is not an image/)
     const nobody = await parley(['profile', 'nobody', ...as('bob')])
@@ -56,8 +47,8 @@ describe('parley CLI: profile and phone', () => {
     expect(reg.stderr).toBe('')
     expect(reg).toMatchObject({ code: 0, stdout: expect.stringMatching(/^registered \+48601234567 \(id [0-9a-f]{64}\)\n$/) })
 
-    writeFileSync(join(dir, 'people.vcf'), 'BEGIN:VCARD\r\nFN:Bob\r\nTEL:+48 601 234 567\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Carol\r\nTEL:+1 202 555 0143\r\nTEL:00\r\nEND:VCARD\r\n')
-    const vcf = await parley(['phone', 'find', join(dir, 'people.vcf'), ...as('alice'), '--json'])
+    writeFileSync(file('people.vcf'), 'BEGIN:VCARD\r\nFN:Bob\r\nTEL:+48 601 234 567\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Carol\r\nTEL:+1 202 555 0143\r\nTEL:00\r\nEND:VCARD\r\n')
+    const vcf = await parley(['phone', 'find', file('people.vcf'), ...as('alice'), '--json'])
     expect(vcf.code).toBe(0)
     expect(JSON.parse(vcf.stdout)).toEqual({
       matches: [
@@ -67,8 +58,8 @@ describe('parley CLI: profile and phone', () => {
       invalid: 1,
     })
 
-    writeFileSync(join(dir, 'people.csv'), 'Name;Telefon\nBob;601-234-567\nDave;nope\n')
-    const csv = await parley(['phone', 'find', join(dir, 'people.csv'), '--country', 'PL', ...as('alice')])
+    writeFileSync(file('people.csv'), 'Name;Telefon\nBob;601-234-567\nDave;nope\n')
+    const csv = await parley(['phone', 'find', file('people.csv'), '--country', 'PL', ...as('alice')])
     expect(csv).toMatchObject({ code: 0, stdout: '+48601234567  → bob  (Bob)\n1 of 1 numbers are on Parley; 1 entry was not valid phone numbers.\n' })
 
     const bad = await parley(['phone', 'register', '+48 12', ...as('bob')])
