@@ -5,19 +5,19 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, type Pinia } from 'pinia'
-import type { App } from 'vue'
 import type { ChatMessage, ConversationSummary, Presence } from '../../../src/shared/contract'
 import { dependencyOrder, installFeatures } from '../../../src/renderer/src/app/install'
 import { defineFeature, type Feature } from '../../../src/renderer/src/features/feature'
 import { setupAccount } from '../../../src/renderer/src/features/account/io'
 import { setupConversations } from '../../../src/renderer/src/features/conversations/io'
-import { setupMessages } from '../../../src/renderer/src/features/messages/io'
+import { MessagesActionsKey, setupMessages } from '../../../src/renderer/src/features/messages/io'
 import { useMessagesStore } from '../../../src/renderer/src/features/messages/store'
-import { setupPresence } from '../../../src/renderer/src/features/presence/io'
+import { PresenceActionsKey, setupPresence } from '../../../src/renderer/src/features/presence/io'
 import { usePresenceStore } from '../../../src/renderer/src/features/presence/store'
 import { setupTyping } from '../../../src/renderer/src/features/typing/io'
-import { ExtensionsKey, type Extensions } from '../../../src/renderer/src/ui/extensions'
+import type { Extensions } from '../../../src/renderer/src/ui/extensions'
 import { fakeApi, fakePage } from './fake-api'
+import { fakeApp, installOver, type Installed } from './install-features'
 
 vi.mock('../../../src/renderer/src/features/account/index.ts', async () => ({
   ...(await import('../../../src/renderer/src/features/account/io')),
@@ -35,12 +35,6 @@ const FEATURES = [
   defineFeature({ name: 'presence', dependsOn: ['account'], setup: setupPresence }),
   defineFeature({ name: 'typing', dependsOn: ['account'], setup: setupTyping }),
 ]
-
-function fakeApp() {
-  const provided = new Map<unknown, unknown>()
-  const app = { provide: (key: unknown, value: unknown) => provided.set(key, value) } as unknown as App
-  return { app, provided }
-}
 
 const conversation: ConversationSummary = {
   id: 'dm:bob',
@@ -69,18 +63,17 @@ describe('renderer features over a fake API', () => {
   let fake: ReturnType<typeof fakeApi>
   let pinia: Pinia
   let extensions: Extensions
-  let provided: Map<unknown, unknown>
+  let use: Installed['use']
   let stop: () => void
 
   beforeEach(async () => {
     fakePage()
     fake = fakeApi()
-    pinia = createPinia()
-    const f = fakeApp()
-    provided = f.provided
-    const installed = installFeatures(f.app, fake.parley, pinia, FEATURES)
+    const installed = installOver(fake.parley, FEATURES)
+    pinia = installed.pinia
+    extensions = installed.extensions
+    use = installed.use
     stop = installed.stop
-    extensions = provided.get(ExtensionsKey) as Extensions
     await installed.start()
   })
 
@@ -90,10 +83,8 @@ describe('renderer features over a fake API', () => {
     vi.useRealTimers()
   })
 
-  const messagesActions = () =>
-    [...provided.entries()].find(([k]) => String(k) === 'Symbol(parley-messages)')![1] as import('../../../src/renderer/src/features/messages').MessagesActions
-  const presenceActions = () =>
-    [...provided.entries()].find(([k]) => String(k) === 'Symbol(parley-presence)')![1] as import('../../../src/renderer/src/features/presence').PresenceActions
+  const messagesActions = () => use(MessagesActionsKey)
+  const presenceActions = () => use(PresenceActionsKey)
 
   it('loads a thread when it is shown, drops messages on messageRemoved, retries and deletes failed ones', async () => {
     fake.api.messages.page.mockResolvedValue({ messages: [message(), message({ id: 'm2', ts: 20, status: 'sent', error: null })], hasMore: false })

@@ -5,15 +5,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import type { App } from 'vue'
 import type { Moment, MomentsPage, ParleyApi } from '../../../src/shared/contract'
-import { installFeatures } from '../../../src/renderer/src/app/install'
 import { defineFeature } from '../../../src/renderer/src/features/feature'
 import { setupAccount } from '../../../src/renderer/src/features/account/io'
-import { PAGE_SIZE, setupMoments, type MomentsActions } from '../../../src/renderer/src/features/moments/io'
+import { MomentsActionsKey, PAGE_SIZE, setupMoments, type MomentsActions } from '../../../src/renderer/src/features/moments/io'
 import { mergeMoments, useMomentsStore } from '../../../src/renderer/src/features/moments/store'
 import { formatAgo } from '../../../src/renderer/src/ui/time'
 import { CONFIGURED, fakeApi, fakePage } from './fake-api'
+import { installOver } from './install-features'
 
 vi.mock('../../../src/renderer/src/features/account/index.ts', async () => ({
   ...(await import('../../../src/renderer/src/features/account/io')),
@@ -119,15 +118,13 @@ describe('moments feature over a fake API', () => {
   const store = () => useMomentsStore(pinia)
 
   async function install(): Promise<void> {
-    pinia = createPinia()
-    const provided = new Map<unknown, unknown>()
-    const app = { provide: (key: unknown, value: unknown) => provided.set(key, value) } as unknown as App
-    const installed = installFeatures(app, fake.parley, pinia, [
+    const installed = installOver(fake.parley, [
       defineFeature({ name: 'account', setup: setupAccount }),
       defineFeature({ name: 'moments', dependsOn: ['account'], setup: setupMoments }),
     ])
+    pinia = installed.pinia
     stop = installed.stop
-    actions = [...provided.entries()].find(([k]) => String(k) === 'Symbol(parley-moments)')![1] as MomentsActions
+    actions = installed.use(MomentsActionsKey)
     await installed.start()
   }
 

@@ -6,27 +6,22 @@
  * so they are replaced by their non-component parts (as in features.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, type Pinia } from 'pinia'
-import type { App, InjectionKey } from 'vue'
+import type { Pinia } from 'pinia'
 import type { BlockedUser, Contact, ConversationSummary, ParleyApi } from '../../../src/shared/contract'
 import { ParleyError } from '../../../src/shared/rpc'
-import { installFeatures } from '../../../src/renderer/src/app/install'
 import { defineFeature } from '../../../src/renderer/src/features/feature'
 import { setupAccount } from '../../../src/renderer/src/features/account/io'
 import { setupConversations } from '../../../src/renderer/src/features/conversations/io'
 import { useConversationsStore } from '../../../src/renderer/src/features/conversations/store'
-import { BlockingActionsKey, setupBlocking, type BlockingActions } from '../../../src/renderer/src/features/blocking/io'
+import { BlockingActionsKey, setupBlocking } from '../../../src/renderer/src/features/blocking/io'
 import { useBlockingStore } from '../../../src/renderer/src/features/blocking/store'
-import { ContactsActionsKey, setupContacts, type ContactsActions } from '../../../src/renderer/src/features/contacts/io'
+import { ContactsActionsKey, setupContacts } from '../../../src/renderer/src/features/contacts/io'
 import { useContactsStore } from '../../../src/renderer/src/features/contacts/store'
-import {
-  MessageRequestsActionsKey,
-  setupMessageRequests,
-  type MessageRequestsActions,
-} from '../../../src/renderer/src/features/message-requests/io'
-import { PhoneActionsKey, setupPhone, type PhoneActions } from '../../../src/renderer/src/features/phone/io'
+import { MessageRequestsActionsKey, setupMessageRequests } from '../../../src/renderer/src/features/message-requests/io'
+import { PhoneActionsKey, setupPhone } from '../../../src/renderer/src/features/phone/io'
 import { usePhoneStore } from '../../../src/renderer/src/features/phone/store'
 import { CONFIGURED, fakeApi, fakePage } from './fake-api'
+import { installOver, type Installed } from './install-features'
 
 vi.mock('../../../src/renderer/src/features/account/index.ts', async () => ({
   ...(await import('../../../src/renderer/src/features/account/io')),
@@ -112,32 +107,22 @@ function peopleApi() {
   return { ...fake, people }
 }
 
-function fakeApp() {
-  const provided = new Map<unknown, unknown>()
-  const app = { provide: (key: unknown, value: unknown) => provided.set(key, value) } as unknown as App
-  return { app, provided }
-}
-
 const file = (name: string, text: string) => ({ name, size: text.length, text: async () => text })
 
 describe('people features over a fake API', () => {
   let fake: ReturnType<typeof peopleApi>
   let pinia: Pinia
-  let provided: Map<unknown, unknown>
-  let installed: ReturnType<typeof installFeatures>
+  let installed: Installed | undefined
 
-  function install(): ReturnType<typeof installFeatures> {
-    pinia = createPinia()
-    const f = fakeApp()
-    provided = f.provided
-    installed = installFeatures(f.app, fake.parley, pinia, FEATURES)
+  function install(): Installed {
+    installed = installOver(fake.parley, FEATURES)
+    pinia = installed.pinia
     return installed
   }
-  const use = <T>(key: InjectionKey<T>) => provided.get(key) as T
-  const contacts = () => use<ContactsActions>(ContactsActionsKey)
-  const blocking = () => use<BlockingActions>(BlockingActionsKey)
-  const requests = () => use<MessageRequestsActions>(MessageRequestsActionsKey)
-  const phone = () => use<PhoneActions>(PhoneActionsKey)
+  const contacts = () => installed!.use(ContactsActionsKey)
+  const blocking = () => installed!.use(BlockingActionsKey)
+  const requests = () => installed!.use(MessageRequestsActionsKey)
+  const phone = () => installed!.use(PhoneActionsKey)
 
   beforeEach(() => {
     fakePage()
@@ -329,7 +314,7 @@ describe('people features over a fake API', () => {
     expect(contacts().tools).toHaveLength(1)
     remove()
     expect(contacts().tools).toHaveLength(0)
-    installed.stop()
+    installed!.stop()
     for (const event of ['contacts', 'blocked', 'conversation', 'conversationRemoved']) expect(fake.listenerCount(event), event).toBe(0)
   })
 })

@@ -4,14 +4,13 @@
  * if it had said idle), and appearing offline re-reads what others see.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, type Pinia } from 'pinia'
-import type { App } from 'vue'
-import { installFeatures } from '../../../src/renderer/src/app/install'
+import type { Pinia } from 'pinia'
 import { defineFeature } from '../../../src/renderer/src/features/feature'
 import { setupAccount } from '../../../src/renderer/src/features/account/io'
-import { setupPresence, type PresenceActions } from '../../../src/renderer/src/features/presence/io'
+import { PresenceActionsKey, setupPresence, type PresenceActions } from '../../../src/renderer/src/features/presence/io'
 import { usePresenceStore } from '../../../src/renderer/src/features/presence/store'
 import { fakeApi, fakePage } from './fake-api'
+import { installOver } from './install-features'
 
 vi.mock('../../../src/renderer/src/features/account/index.ts', async () => ({
   ...(await import('../../../src/renderer/src/features/account/io')),
@@ -31,17 +30,15 @@ describe('presence settings in the renderer', () => {
     fakePage()
     fake = fakeApi()
     fake.api.presence.settings.mockResolvedValue({ awayAfterMinutes: 2, appearOffline: false })
-    pinia = createPinia()
-    const provided = new Map<unknown, unknown>()
-    const app = { provide: (key: unknown, value: unknown) => provided.set(key, value) } as unknown as App
-    const installed = installFeatures(app, fake.parley, pinia, [
+    const installed = installOver(fake.parley, [
       defineFeature({ name: 'account', setup: setupAccount }),
       defineFeature({ name: 'presence', dependsOn: ['account'], setup: setupPresence }),
     ])
+    pinia = installed.pinia
     stop = installed.stop
     await installed.start()
     await vi.waitFor(() => expect(usePresenceStore(pinia).settings).not.toBeNull())
-    actions = [...provided.entries()].find(([k]) => String(k) === 'Symbol(parley-presence)')![1] as PresenceActions
+    actions = installed.use(PresenceActionsKey)
   })
 
   afterEach(() => {

@@ -5,19 +5,18 @@
  * and my profile's form rules.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, type Pinia } from 'pinia'
-import type { App } from 'vue'
+import type { Pinia } from 'pinia'
 import type { ParleyApi, Profile } from '../../../src/shared/contract'
-import { installFeatures } from '../../../src/renderer/src/app/install'
 import { defineFeature } from '../../../src/renderer/src/features/feature'
 import { setupAccount } from '../../../src/renderer/src/features/account/io'
 import { createProfileFetcher } from '../../../src/renderer/src/features/profiles/fetcher'
 import { changesBetween, draftOf, fieldProblem } from '../../../src/renderer/src/features/profiles/fields'
-import { setupProfiles, type ProfilesActions } from '../../../src/renderer/src/features/profiles/io'
+import { ProfilesActionsKey, setupProfiles, type ProfilesActions } from '../../../src/renderer/src/features/profiles/io'
 import { isNewer, useProfilesStore } from '../../../src/renderer/src/features/profiles/store'
-import { ExtensionsKey, type Extensions } from '../../../src/renderer/src/ui/extensions'
+import type { Extensions } from '../../../src/renderer/src/ui/extensions'
 import { imageFileProblem } from '../../../src/renderer/src/ui/image-file'
 import { CONFIGURED, fakeApi, fakePage } from './fake-api'
+import { installOver } from './install-features'
 
 vi.mock('../../../src/renderer/src/features/account/index.ts', async () => ({
   ...(await import('../../../src/renderer/src/features/account/io')),
@@ -120,16 +119,14 @@ describe('profiles feature over a fake API', () => {
   beforeEach(async () => {
     fakePage()
     fake = fakeWithProfiles()
-    pinia = createPinia()
-    const provided = new Map<unknown, unknown>()
-    const app = { provide: (key: unknown, value: unknown) => provided.set(key, value) } as unknown as App
-    const installed = installFeatures(app, fake.parley, pinia, [
+    const installed = installOver(fake.parley, [
       defineFeature({ name: 'account', setup: setupAccount }),
       defineFeature({ name: 'profiles', dependsOn: ['account'], setup: setupProfiles }),
     ])
+    pinia = installed.pinia
     stop = installed.stop
-    extensions = provided.get(ExtensionsKey) as Extensions
-    actions = [...provided.entries()].find(([k]) => String(k) === 'Symbol(parley-profiles)')![1] as ProfilesActions
+    extensions = installed.extensions
+    actions = installed.use(ProfilesActionsKey)
     await installed.start()
   })
 
