@@ -90,3 +90,84 @@ export async function online(ctx: CommandContext, defaultSeconds = 15): Promise<
   io.err(link === 'refused' ? `parley: ${why}` : `parley: could not reach the broker within ${seconds} s (${why}).`)
   return link === 'refused' ? EXIT.failed : EXIT.timeout
 }
+
+/**
+ * `outcome`, or 'timeout' after --timeout (15 s unless given) or a signal: how long
+ * a command waits for the broker to take what it sent.
+ */
+export function withinTimeout<T>({ opts, io }: CommandContext, outcome: Promise<T>): Promise<T | 'timeout'> {
+  return Promise.race([outcome, delay(opts.timeoutSeconds ?? 15), io.interrupted.then(() => 'timeout' as const)])
+}
+
+/** Says that what the command sent is not at the broker yet but waits in the outbox; the exit code for that (3). */
+export function reportQueued({ core, opts, io }: CommandContext, notYet: string, what: string): number {
+  io.err(`${notYet} (${core.connection.detail ?? core.connection.state}). ${what} is queued and goes out the next time Parley runs for ${opts.user}.`)
+  return EXIT.timeout
+}
+
+/** Something the command sends through the outbox, whose status says whether the broker has it. */
+interface Outgoing {
+  id: string
+  status: string
+}
+
+/**
+ * Sends with `send` and waits until the broker has it or refused it: the item at
+ * its first status past 'pending', whether the answer or an `event` says so first
+ * (`mine` picks my outgoing items out of the events); 'timeout' as withinTimeout.
+ */
+export async function sendAndWait<K extends ParleyEventName, T extends Outgoing>(
+  ctx: CommandContext,
+  event: K,
+  mine: (payload: ParleyEvents[K]) => T | null,
+  send: () => Promise<T>,
+): Promise<T | 'timeout'> {
+  const outcomes = new Map<string, T>()
+  let id = ''
+  let settle: (item: T) => void = () => {}
+  const settled = new Promise<T>((r) => (settle = r))
+  const off = ctx.core.onEvent((name: string, payload: unknown) => {
+    if (name !== event) return
+    const item = mine(payload as ParleyEvents[K])
+    if (!item || item.status === 'pending' || outcomes.has(item.id)) return
+    outcomes.set(item.id, item)
+    if (item.id === id) settle(item)
+  })
+  try {
+    const sent = await send()
+    id = sent.id
+    const known = outcomes.get(id) ?? (sent.status !== 'pending' ? sent : undefined)
+    if (known) settle(known)
+    return await withinTimeout(ctx, settled)
+  } finally {
+    off()
+  }
+}
+
+/**
+ * Resolves once no `news` event came for `quietMs`, after at least `minMs` and at
+ * most `maxMs` (or at a signal, when `interrupted` is given): what the broker
+ * queued for us has arrived.
+ */
+export async function untilQuiet(
+  core: ParleyCore,
+  news: (event: ParleyEventName) => boolean,
+  t: { minMs?: number; quietMs: number; maxMs: number },
+  interrupted?: Promise<void>,
+): Promise<void> {
+  const started = Date.now()
+  let last = started
+  const off = core.onEvent((event) => {
+    if (news(event)) last = Date.now()
+  })
+  const stop = interrupted?.then(() => 'stop' as const) ?? new Promise<never>(() => {})
+  try {
+    for (;;) {
+      const now = Date.now()
+      if (now - started >= t.maxMs || (now - started >= (t.minMs ?? 0) && now - last >= t.quietMs)) return
+      if ((await Promise.race([delay(0.05), stop])) === 'stop') return
+    }
+  } finally {
+    off()
+  }
+}

@@ -1,7 +1,7 @@
 import type { Contact, ContactsChange, ConversationSummary } from '../../shared/contract'
 import { NameSchema, RequestNoteSchema } from '../../shared/protocol/names'
 import { defineCommand, field, positionals, type CliCommand } from '../command'
-import { delay, ensureAccount, EXIT, online, type CommandContext } from '../common'
+import { ensureAccount, EXIT, online, reportQueued, untilQuiet, withinTimeout, type CommandContext } from '../common'
 
 /** After connecting, how long to let queued requests and answers arrive: at least this… */
 const SETTLE_MIN_MS = 600
@@ -16,22 +16,9 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
  * Lets what the broker queued for us while we were away arrive (requests,
  * answers, messages): a short wait that ends once the news stops.
  */
-async function settle({ core, io }: CommandContext): Promise<void> {
-  const started = Date.now()
-  let last = started
-  const off = core.onEvent((event) => {
-    if (event === 'contacts' || event === 'conversation') last = Date.now()
-  })
-  try {
-    for (;;) {
-      const now = Date.now()
-      if (now - started >= SETTLE_MAX_MS || (now - started >= SETTLE_MIN_MS && now - last >= SETTLE_QUIET_MS)) return
-      const r = await Promise.race([delay(0.05), io.interrupted.then(() => 'stop' as const)])
-      if (r === 'stop') return
-    }
-  } finally {
-    off()
-  }
+function settle({ core, io }: CommandContext): Promise<void> {
+  const news = (event: string) => event === 'contacts' || event === 'conversation'
+  return untilQuiet(core, news, { minMs: SETTLE_MIN_MS, quietMs: SETTLE_QUIET_MS, maxMs: SETTLE_MAX_MS }, io.interrupted)
 }
 
 /** Connects (so what waits at the broker arrives) and settles; the exit code when the broker could not be reached, else null. */
@@ -60,13 +47,10 @@ function deliveryOf(ctx: CommandContext, user: string): { settled: Promise<Conta
 
 /** Waits until the broker has what I sent about `c.user`: 0, 1 (refused) or 3 (not in time; it stays queued). */
 async function untilSent(ctx: CommandContext, d: ReturnType<typeof deliveryOf>, c: Contact, done: string): Promise<number> {
-  const { opts, io, core } = ctx
+  const { io } = ctx
   d.known(c)
-  const r = await Promise.race([d.settled, delay(opts.timeoutSeconds ?? 15), ctx.io.interrupted.then(() => 'timeout' as const)])
-  if (r === 'timeout') {
-    io.err(`Not delivered to the broker yet (${core.connection.detail ?? core.connection.state}). It is queued and goes out the next time Parley runs for ${opts.user}.`)
-    return EXIT.timeout
-  }
+  const r = await withinTimeout(ctx, d.settled)
+  if (r === 'timeout') return reportQueued(ctx, 'Not delivered to the broker yet', 'It')
   if (r?.delivery === 'failed') {
     io.err(`parley: Not sent to ${c.user}: the broker refused it.`)
     return EXIT.failed

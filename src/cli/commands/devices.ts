@@ -3,7 +3,7 @@ import { DeviceNameSchema, LinkInputSchema, type Device } from '../../shared/con
 import { NameSchema } from '../../shared/protocol/names'
 import { parseBroker } from '../args'
 import { defineCommand, field, UsageError, type CliCommand } from '../command'
-import { delay, EXIT, online, type CommandContext } from '../common'
+import { EXIT, online, untilQuiet, type CommandContext } from '../common'
 import { presenceText } from './presence'
 
 /** After connecting, how long the device list may keep changing (retained presence and device records arriving). */
@@ -11,17 +11,8 @@ const QUIET_MS = 400
 const SETTLE_MAX_MS = 2_500
 
 /** Resolves once no `devices` event came for QUIET_MS (at most SETTLE_MAX_MS): the broker has told us what it keeps. */
-async function settled(ctx: CommandContext): Promise<void> {
-  const deadline = Date.now() + SETTLE_MAX_MS
-  let last = Date.now()
-  const off = ctx.core.onEvent((event) => {
-    if (event === 'devices') last = Date.now()
-  })
-  try {
-    while (Date.now() - last < QUIET_MS && Date.now() < deadline) await delay(0.05)
-  } finally {
-    off()
-  }
+function settled(ctx: CommandContext): Promise<void> {
+  return untilQuiet(ctx.core, (event) => event === 'devices', { quietMs: QUIET_MS, maxMs: SETTLE_MAX_MS })
 }
 
 const SYNC_TEXT: Record<Device['sync'], string> = {

@@ -3,7 +3,7 @@ import { dmConversationId } from '../../shared/protocol/conversation-id'
 import { NameSchema } from '../../shared/protocol/names'
 import { MessageTextSchema } from '../../shared/schemas'
 import { Count, defineCommand, field, positionals, type CliCommand } from '../command'
-import { delay, ensureAccount, EXIT, requireOwner, type CommandContext } from '../common'
+import { delay, ensureAccount, EXIT, reportQueued, requireOwner, sendAndWait, type CommandContext } from '../common'
 
 /** A received message as a script sees it: one JSON object per line. */
 function messageLine(m: ChatMessage): string {
@@ -51,40 +51,22 @@ async function history({ core, io, opts }: CommandContext, c: { with: string; li
 
 /** Sends one message and waits until the broker has it (exit 0) or refused it (exit 1). */
 async function send(ctx: CommandContext, c: { to: string; text: string }): Promise<number> {
-  const { core, opts, io } = ctx
+  const { core, io } = ctx
   await ensureAccount(ctx)
   const conversation = await core.services.conversations.open(c.to)
-  // Whatever the order of the answer and the events, the outcome is the first status past pending.
-  const outcomes = new Map<string, ChatMessage>()
-  let id = ''
-  let settle: (m: ChatMessage) => void = () => {}
-  const settled = new Promise<ChatMessage>((r) => (settle = r))
-  const off = core.onEvent((event, payload) => {
-    if (event !== 'message') return
-    const m = payload as ChatMessage
-    if (m.direction !== 'out' || m.status === 'pending' || outcomes.has(m.id)) return
-    outcomes.set(m.id, m)
-    if (m.id === id) settle(m)
-  })
-  try {
-    const msg = await core.services.messages.send({ conversationId: conversation.id, text: c.text })
-    id = msg.id
-    const known = outcomes.get(id) ?? (msg.status !== 'pending' ? msg : undefined)
-    if (known) settle(known)
-    const r = await Promise.race([settled, delay(opts.timeoutSeconds ?? 15), io.interrupted.then(() => 'timeout' as const)])
-    if (r === 'timeout') {
-      io.err(`Not delivered to the broker yet (${core.connection.detail ?? core.connection.state}). The message is queued and goes out the next time Parley runs for ${opts.user}.`)
-      return EXIT.timeout
-    }
-    if (r.status === 'failed') {
-      io.err(`parley: Not sent to ${c.to}: ${r.error ?? 'the broker refused it.'}`)
-      return EXIT.failed
-    }
-    io.err(`Sent to ${c.to} (${id}).`)
-    return EXIT.ok
-  } finally {
-    off()
+  const r = await sendAndWait(
+    ctx,
+    'message',
+    (m) => (m.direction === 'out' ? m : null),
+    () => core.services.messages.send({ conversationId: conversation.id, text: c.text }),
+  )
+  if (r === 'timeout') return reportQueued(ctx, 'Not delivered to the broker yet', 'The message')
+  if (r.status === 'failed') {
+    io.err(`parley: Not sent to ${c.to}: ${r.error ?? 'the broker refused it.'}`)
+    return EXIT.failed
   }
+  io.err(`Sent to ${c.to} (${r.id}).`)
+  return EXIT.ok
 }
 
 /** Prints incoming messages until --count, --timeout or a signal; meanwhile the core keeps us present and re-offers what waits for a receipt. */

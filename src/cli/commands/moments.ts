@@ -2,7 +2,7 @@ import type { Moment } from '../../shared/contract'
 import { NameSchema } from '../../shared/protocol/names'
 import { MessageTextSchema } from '../../shared/schemas'
 import { Count, defineCommand, field, positionals, type CliCommand } from '../command'
-import { connected, delay, ensureAccount, EXIT, online, type CommandContext } from '../common'
+import { connected, ensureAccount, EXIT, online, reportQueued, sendAndWait, untilQuiet, type CommandContext } from '../common'
 
 /** How long `feed` waits for the broker by default: it shows what is stored either way. */
 const FEED_CONNECT_SECONDS = 5
@@ -22,47 +22,23 @@ function momentLine(m: Moment, json: boolean): string {
 
 /** Posts one moment and waits until the broker has it (exit 0) or refused it (exit 1). */
 async function post(ctx: CommandContext, c: { text: string }): Promise<number> {
-  const { core, opts, io } = ctx
+  const { core, io } = ctx
   await ensureAccount(ctx)
-  const outcomes = new Map<string, Moment>()
-  let id = ''
-  let settle: (m: Moment) => void = () => {}
-  const settled = new Promise<Moment>((r) => (settle = r))
-  const off = core.onEvent((event, payload) => {
-    if (event !== 'moment') return
-    const m = payload as Moment
-    if (!m.mine || m.status === 'pending') return
-    outcomes.set(m.id, m)
-    if (m.id === id) settle(m)
-  })
-  try {
-    const m = await core.services.moments.post(c.text)
-    id = m.id
-    const known = outcomes.get(id) ?? (m.status !== 'pending' ? m : undefined)
-    if (known) settle(known)
-    const r = await Promise.race([settled, delay(opts.timeoutSeconds ?? 15), io.interrupted.then(() => 'timeout' as const)])
-    if (r === 'timeout') {
-      io.err(`Not posted to the broker yet (${core.connection.detail ?? core.connection.state}). The moment is queued and goes out the next time Parley runs for ${opts.user}.`)
-      return EXIT.timeout
-    }
-    if (r.status === 'failed') {
-      io.err('parley: The broker refused the moment.')
-      return EXIT.failed
-    }
-    io.err(`Posted (${id}).`)
-    return EXIT.ok
-  } finally {
-    off()
+  const r = await sendAndWait(ctx, 'moment', (m) => (m.mine ? m : null), () => core.services.moments.post(c.text))
+  if (r === 'timeout') return reportQueued(ctx, 'Not posted to the broker yet', 'The moment')
+  if (r.status === 'failed') {
+    io.err('parley: The broker refused the moment.')
+    return EXIT.failed
   }
+  io.err(`Posted (${r.id}).`)
+  return EXIT.ok
 }
 
 /** Connects briefly so moments queued by the broker arrive, then prints the stored feed, newest first. */
 async function feed(ctx: CommandContext, c: { limit: number }): Promise<number> {
   const { core, opts, io } = ctx
   await ensureAccount(ctx)
-  let last = Date.now()
   const off = core.onEvent((event, payload) => {
-    if (event === 'moment') last = Date.now()
     // Someone blocked us and asked for us to be told; a silent block stays silent.
     const u = event === 'unfollowedBy' ? (payload as { user: string; notify: boolean }) : null
     if (u?.notify) io.err(`${u.user} blocked you: their moments are no longer followed.`)
@@ -71,9 +47,7 @@ async function feed(ctx: CommandContext, c: { limit: number }): Promise<number> 
     const seconds = opts.timeoutSeconds ?? FEED_CONNECT_SECONDS
     const link = await connected(core, seconds, io.interrupted)
     if (link === 'connected') {
-      last = Date.now()
-      const until = last + FEED_DRAIN_MS
-      while (Date.now() - last < FEED_QUIET_MS && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+      await untilQuiet(core, (event) => event === 'moment', { quietMs: FEED_QUIET_MS, maxMs: FEED_DRAIN_MS })
     } else if (link !== 'interrupted') {
       io.err(`parley: could not reach the broker within ${seconds} s (${core.connection.detail ?? core.connection.state}); showing what is stored.`)
     }
