@@ -330,12 +330,25 @@ export function embeddedBroker(port: number): BrokerSettings {
   return { kind: 'embedded', port, shareOnLan: false }
 }
 
+export interface MosquittoLab {
+  readonly broker: Mosquitto
+  readonly lab: Lab
+  /** Opens `name` on the file's Mosquitto (see Lab.open) and waits until it is connected. */
+  online(name: string, opts?: OpenOptions): Promise<Node>
+}
+
 /**
  * The usual frame of an integration file: one Mosquitto for the file, a fresh
  * Lab per test (its log printed when the test fails), everything closed after.
  */
-export function useMosquittoLab(options: MosquittoOptions & { tuning?: Partial<CoreTuning> } = {}): { readonly broker: Mosquitto; readonly lab: Lab } {
-  const ctx = {} as { broker: Mosquitto; lab: Lab }
+export function useMosquittoLab(options: MosquittoOptions & { tuning?: Partial<CoreTuning> } = {}): MosquittoLab {
+  const ctx = {
+    async online(name: string, opts: OpenOptions = {}): Promise<Node> {
+      const node = await ctx.lab.open(name, urlBroker(ctx.broker.url), opts)
+      await node.connected()
+      return node
+    },
+  } as { broker: Mosquitto; lab: Lab } & Pick<MosquittoLab, 'online'>
   beforeAll(async () => {
     ctx.broker = await startMosquitto(options)
   })

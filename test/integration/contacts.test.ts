@@ -21,11 +21,7 @@ const changes = (node: Node): ContactsChange[] => node.of('contacts')
 
 describe('friend requests', () => {
   const env = useMosquittoLab({ tuning: FAST })
-  const open = async (name: string) => {
-    const node = await env.lab.open(name, urlBroker(env.broker.url))
-    await node.connected()
-    return node
-  }
+  const open = env.online
 
   it('alice asks bob with a note, bob accepts: each is a contact of the other', async () => {
     const [alice, bob] = [await open('alice'), await open('bob')]

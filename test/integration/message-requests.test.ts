@@ -12,11 +12,7 @@ const folderOf = async (node: Node, id: string) => (await node.services.conversa
 
 describe('message requests', () => {
   const env = useMosquittoLab({ tuning: FAST })
-  const open = async (name: string) => {
-    const node = await env.lab.open(name, urlBroker(env.broker.url))
-    await node.connected()
-    return node
-  }
+  const open = env.online
 
   it("a stranger's first message waits in requests: delivered but not read until accepted", async () => {
     const [alice, bob] = [await open('alice'), await open('bob')]
