@@ -104,3 +104,10 @@ export async function testEmbeddedBroker(
   if (r.refused) return { ok: true, detail: `Port ${broker.port} is free: Parley will start its built-in broker there.`, protocolVersion: null }
   return { ok: false, detail: `Port ${broker.port} of this computer is taken by something that is not an MQTT broker (${r.detail}). Choose another port.`, protocolVersion: null }
 }
+
+/** "Test connection": tries `broker` (its secrets filled in) with a throwaway client; touches neither the settings nor the session. */
+export async function testBroker(broker: BrokerSettings): Promise<BrokerTestResult> {
+  if (broker.kind === 'embedded') return testEmbeddedBroker(broker)
+  const { refused: _refused, ...result } = await testBrokerUrl(broker)
+  return result
+}

@@ -49,6 +49,15 @@ export interface CoreTuning {
   legacyDrain: DrainOptions
 }
 
+export const DEFAULT_TUNING: CoreTuning = {
+  reofferBaseMs: 60_000,
+  reofferWindowMs: 7 * 24 * 3600_000,
+  keepaliveSeconds: 30,
+  willDelaySeconds: 5,
+  legacyDrain: {},
+  stableAfterMs: 30_000,
+}
+
 /** What the kernel gives every feature. */
 export interface FeatureContext {
   readonly db: Database.Database

@@ -1,18 +1,6 @@
-import { randomBytes } from 'node:crypto'
-import { rmSync } from 'node:fs'
-import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import type { AccountState, BrokerChange, BrokerTestResult, ConnectionStatus, ParleyEvents, SignOutOptions } from '../../../shared/contract'
-import {
-  AccountSetupSchema,
-  BrokerSettingsSchema,
-  DEFAULT_GROUP_ID,
-  DEFAULT_ROOT,
-  type AccountSetup,
-  type BrokerSettings,
-  type Settings,
-} from '../../../shared/schemas'
-import { NameSchema } from '../../../shared/protocol/names'
+import { AccountSetupSchema, BrokerSettingsSchema, type AccountSetup, type Settings } from '../../../shared/schemas'
 import { ParleyError } from '../../../shared/rpc'
 import { clientId } from '../../../shared/protocol/topics'
 import { Publisher } from '../mqtt/publisher'
@@ -20,30 +8,17 @@ import { Codec, PLAINTEXT } from '../protocol/codec'
 import { TopicRouter, type Route } from '../mqtt/router'
 import { MqttSession, type SessionConfig } from '../mqtt/session'
 import { WalCheckpointer } from '../store/wal-checkpointer'
+import { AccountRecord } from './account-record'
 import { BrokerHost } from './broker-host'
-import { testBrokerUrl, testEmbeddedBroker } from './broker-test'
+import { testBroker } from './broker-test'
 import { EventBus } from './event-bus'
-import { drainLegacySession } from './legacy-session'
+import { LegacyDrainer } from './legacy-session'
 import type { Account, CoreTuning, Feature, FeatureContext, FeatureInstance, Will } from './feature'
 import type { Logger } from './log'
 import { Prefs } from './prefs'
-import { saveSettings } from './settings-file'
 import { publicBroker } from './public-broker'
-import { wipeHistory } from './wipe-history'
 
 const IDLE: ConnectionStatus = { state: 'idle', broker: null, detail: 'Not set up yet.', protocolVersion: null, retryInMs: null }
-
-/** Whose history.db this is: kept in it, so it is known after a sign-out that kept the history. */
-const OWNER_PREF = 'account.owner'
-
-export const DEFAULT_TUNING: CoreTuning = {
-  reofferBaseMs: 60_000,
-  reofferWindowMs: 7 * 24 * 3600_000,
-  keepaliveSeconds: 30,
-  willDelaySeconds: 5,
-  legacyDrain: {},
-  stableAfterMs: 30_000,
-}
 
 export interface KernelOptions {
   dataDir: string
@@ -72,20 +47,17 @@ export class Kernel {
   readonly prefs: Prefs
   readonly codec = new Codec(PLAINTEXT)
   private readonly features = new Map<string, Registered>()
-  private settings: Settings | null
-  private problems: string[]
+  private readonly record: AccountRecord
   private session: MqttSession | null = null
   private brokerHost: BrokerHost | null = null
   private closed = false
   private lifecycle: Promise<unknown> = Promise.resolve()
-  private draining: Promise<void> | null = null
-  private stopDraining: () => void = () => {}
+  private readonly legacy: LegacyDrainer
   private readonly checkpointer: WalCheckpointer
 
   constructor(private readonly opts: KernelOptions) {
-    this.settings = opts.settings
-    this.problems = opts.problems
     this.prefs = new Prefs(opts.db, opts.log)
+    this.record = new AccountRecord(opts.dataDir, this.prefs, opts.settings, opts.problems)
     this.checkpointer = new WalCheckpointer(opts.db)
     this.publisher = new Publisher(opts.db, () => this.session, opts.log, opts.tuning)
     // Built once: better-sqlite3 makes a new wrapper for every db.transaction() call.
@@ -98,6 +70,7 @@ export class Kernel {
       },
       opts.log,
     )
+    this.legacy = new LegacyDrainer(this.router, opts.log, opts.tuning.legacyDrain)
   }
 
   get dataDir(): string {
@@ -113,8 +86,7 @@ export class Kernel {
   }
 
   get account(): Account | null {
-    const s = this.settings
-    return s ? { user: s.user, root: s.root, deviceId: s.deviceId } : null
+    return this.record.account
   }
 
   get connection(): ConnectionStatus {
@@ -135,7 +107,7 @@ export class Kernel {
   /** Starts the session once every feature is registered (they contribute routes and the will). */
   start(): void {
     for (const { instance } of this.features.values()) instance.onAccount?.(this.account)
-    if (this.settings) this.startSession()
+    if (this.record.settings) this.startSession()
   }
 
   private contextFor(feature: Feature): FeatureContext {
@@ -170,7 +142,7 @@ export class Kernel {
   }
 
   accountState(): AccountState {
-    const s = this.settings
+    const s = this.record.settings
     return {
       configured: s !== null,
       user: s?.user ?? null,
@@ -178,7 +150,7 @@ export class Kernel {
       deviceId: s?.deviceId ?? null,
       dataDir: this.opts.dataDir,
       connection: this.connection,
-      problem: this.problems.length ? this.problems.join(' ') : null,
+      problem: this.record.problem,
     }
   }
 
@@ -191,7 +163,7 @@ export class Kernel {
 
   /** The user this history belongs to: the signed-in one, else whoever signed out keeping it (null: nobody yet). */
   historyOwner(): string | null {
-    return this.settings?.user ?? this.prefs.get<string | null>(OWNER_PREF, NameSchema.nullable(), null)
+    return this.record.historyOwner()
   }
 
   /** Saves new account settings and reconnects with them. */
@@ -199,50 +171,18 @@ export class Kernel {
     return this.serial(() => this.applySetup(input, change))
   }
 
-  /**
-   * The UI never sees the stored password or CA: a URL broker given without them
-   * keeps the current ones when asked to — the password only for the same user
-   * name, the CA only for the same host (another broker has another certificate).
-   */
-  private withKeptSecrets(broker: BrokerSettings, change?: BrokerChange): BrokerSettings {
-    const prev = this.settings?.broker
-    if (!change?.keepSecrets || broker.kind !== 'url' || prev?.kind !== 'url') return broker
-    const kept = { ...broker }
-    if (kept.password === undefined && prev.password !== undefined && (kept.username ?? '') === (prev.username ?? '')) kept.password = prev.password
-    if (kept.ca === undefined && prev.ca !== undefined && hostOf(kept.url) === hostOf(prev.url)) kept.ca = prev.ca
-    return kept
-  }
-
-  /** Tries `input` with a throwaway client (see broker-test.ts); touches neither the settings nor the session. */
-  async testBroker(input: AccountSetup['broker'], change?: BrokerChange): Promise<BrokerTestResult> {
-    const broker = this.withKeptSecrets(BrokerSettingsSchema.parse(input), change)
-    if (broker.kind === 'embedded') return testEmbeddedBroker(broker)
-    const { refused: _refused, ...result } = await testBrokerUrl(broker)
-    return result
+  /** "Test connection" for `input`, with the stored secrets where the UI asks to keep them (see broker-test.ts). */
+  testBroker(input: AccountSetup['broker'], change?: BrokerChange): Promise<BrokerTestResult> {
+    return testBroker(this.record.withKeptSecrets(BrokerSettingsSchema.parse(input), change))
   }
 
   private async applySetup(input: AccountSetup, change?: BrokerChange): Promise<AccountState> {
     if (this.closed) throw new ParleyError('Parley is shutting down.', 'failed')
-    const setup = AccountSetupSchema.parse(input)
-    const prev = this.settings
-    const next: Settings = {
-      version: 1,
-      user: setup.user,
-      broker: this.withKeptSecrets(setup.broker, change),
-      root: prev?.root ?? DEFAULT_ROOT,
-      groupId: prev?.groupId ?? DEFAULT_GROUP_ID,
-      deviceId: prev?.deviceId ?? randomBytes(8).toString('hex'),
-      clientSecret: prev?.clientSecret ?? randomBytes(16).toString('hex'),
-      // Not drained yet: the old session may still hold messages, and its id is guessable.
-      ...(prev?.legacyClientId ? { legacyClientId: prev.legacyClientId } : {}),
-    }
-    saveSettings(join(this.opts.dataDir, 'settings.json'), next)
+    const next = this.record.saveSetup(AccountSetupSchema.parse(input), change)
     // Leaving this broker (or this name) cleanly sends no Last Will: say goodbye first.
     await this.sayGoodbye()
     await this.stopSession()
-    this.settings = next
-    this.problems = []
-    this.prefs.set(OWNER_PREF, next.user)
+    this.record.adopt(next)
     for (const { instance } of this.features.values()) instance.onAccount?.(this.account)
     this.startSession()
     const state = this.accountState()
@@ -264,15 +204,11 @@ export class Kernel {
   signOut(options: SignOutOptions): Promise<AccountState> {
     return this.serial(async () => {
       if (this.closed) throw new ParleyError('Parley is shutting down.', 'failed')
-      const prev = this.settings
+      const prev = this.record.settings
       if (!prev) throw new ParleyError('You are not signed in.', 'not-configured')
       await this.sayGoodbye()
       await this.stopSession({ endSession: true })
-      rmSync(join(this.opts.dataDir, 'settings.json'), { force: true })
-      this.settings = null
-      this.problems = []
-      if (options.deleteHistory) wipeHistory(this.opts.db)
-      else this.prefs.set(OWNER_PREF, prev.user)
+      this.record.forget(prev.user, options.deleteHistory, this.opts.db)
       this.each((i) => i.onAccount?.(null))
       this.opts.log.info('signed out', { user: prev.user, deletedHistory: options.deleteHistory })
       const state = this.accountState()
@@ -303,20 +239,13 @@ export class Kernel {
   }
 
   private startSession(): void {
-    const s = this.settings
+    const s = this.record.settings
     const account = this.account
     if (!s || !account) return
     const b = s.broker
     const embedded = b.kind === 'embedded' ? b : null
-    if (!s.clientSecret) {
-      // Settings from before the client id had a secret part: give it one, once, and
-      // remember the old id, whose broker session may still hold queued messages.
-      s.clientSecret = randomBytes(16).toString('hex')
-      s.legacyClientId = clientId(s.groupId, s.deviceId)
-      saveSettings(join(this.opts.dataDir, 'settings.json'), s)
-    }
     const base = {
-      clientId: clientId(s.groupId, s.clientSecret),
+      clientId: clientId(s.groupId, this.record.clientSecret(s)),
       sessionExpirySeconds: this.opts.sessionExpirySeconds,
       keepaliveSeconds: this.opts.tuning.keepaliveSeconds,
       stableAfterMs: this.opts.tuning.stableAfterMs,
@@ -357,23 +286,12 @@ export class Kernel {
 
   /** Once connected under the new client id, empties the old one's session (see legacy-session.ts). */
   private drainLegacy(config: SessionConfig, session: MqttSession): void {
-    const s = this.settings
+    const s = this.record.settings
     const legacy = s?.legacyClientId
-    if (!s || !legacy || this.draining) return
-    const abort = new AbortController()
-    this.stopDraining = () => abort.abort()
-    this.draining = drainLegacySession(config, legacy, this.router, this.opts.log, this.opts.tuning.legacyDrain, abort.signal)
-      .then((done) => {
-        if (done && this.settings === s && this.session === session) {
-          delete s.legacyClientId
-          saveSettings(join(this.opts.dataDir, 'settings.json'), s)
-        }
-      })
-      .catch((err: Error) => this.opts.log.warn('could not take over the old client id session', { error: err.message }))
-      .finally(() => {
-        this.draining = null
-        this.stopDraining = () => {}
-      })
+    if (!s || !legacy) return
+    this.legacy.start(config, legacy, () => {
+      if (this.session === session) this.record.legacyDrained(s)
+    })
   }
 
   /** Lets features publish their goodbyes (presence: offline) while the session is still up. */
@@ -391,8 +309,7 @@ export class Kernel {
       this.publisher.onDisconnected(true)
       this.each((i) => i.onDisconnected?.())
     }
-    this.stopDraining()
-    await this.draining
+    await this.legacy.stop()
     const host = this.brokerHost
     this.brokerHost = null
     await host?.close()
@@ -411,13 +328,5 @@ export class Kernel {
       this.opts.db.close()
       unlock()
     })
-  }
-}
-
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).host
-  } catch {
-    return null
   }
 }

@@ -89,3 +89,37 @@ function cleanConnect(config: SessionConfig, clientId: string): Promise<void> {
     c.once('close', () => resolve())
   })
 }
+
+/** At most one drain at a time: started once connected under the new client id, stopped with the session. */
+export class LegacyDrainer {
+  private running: Promise<void> | null = null
+  private abort: AbortController | null = null
+
+  constructor(
+    private readonly router: TopicRouter,
+    private readonly log: Logger,
+    private readonly opts: DrainOptions,
+  ) {}
+
+  /** Empties `legacyClientId`'s session (unless a drain runs already); `drained` runs once it is empty. */
+  start(config: SessionConfig, legacyClientId: string, drained: () => void): void {
+    if (this.running) return
+    const abort = new AbortController()
+    this.abort = abort
+    this.running = drainLegacySession(config, legacyClientId, this.router, this.log, this.opts, abort.signal)
+      .then((done) => {
+        if (done) drained()
+      })
+      .catch((err: Error) => this.log.warn('could not take over the old client id session', { error: err.message }))
+      .finally(() => {
+        this.running = null
+        this.abort = null
+      })
+  }
+
+  /** Stops a running drain (the next start tries again) and waits until it has. */
+  async stop(): Promise<void> {
+    this.abort?.abort()
+    await this.running
+  }
+}
