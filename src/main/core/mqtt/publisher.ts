@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { Logger } from '../kernel/log'
+import { OutboxStore, type OutboxRow as Row } from './outbox-store'
 import type { MqttSession, PublishOptions } from './session'
 
 /** What the owner of stored publishes is told about them. */
@@ -39,19 +40,6 @@ export interface PublisherOptions {
 }
 
 export const DEFAULT_PUBLISHER_OPTIONS: PublisherOptions = { reofferBaseMs: 60_000, reofferWindowMs: 7 * 24 * 3600_000 }
-
-interface Row {
-  rowid: number
-  owner: string
-  ref: string
-  topic: string
-  payload: Buffer
-  state: 'queued' | 'acked' | 'failed'
-  reoffer: number
-  drops: number
-  offers: number
-  created_at: number
-}
 
 type Outcome = 'acked' | 'refused' | 'lost' | 'expired'
 
@@ -105,7 +93,7 @@ export class Publisher {
   private draining = false
   private offerTimer: NodeJS.Timeout | null = null
   private closed = false
-  private readonly q
+  private readonly store: OutboxStore
 
   constructor(
     private readonly db: Database.Database,
@@ -113,29 +101,7 @@ export class Publisher {
     private readonly log: Logger,
     private readonly opts: PublisherOptions = DEFAULT_PUBLISHER_OPTIONS,
   ) {
-    this.q = {
-      upsert: db.prepare(
-        `INSERT INTO outbox (owner, ref, topic, payload, state, reoffer, drops, offers, next_offer_at, created_at)
-         VALUES (@owner, @ref, @topic, @payload, 'queued', @reoffer, 0, 0, NULL, @now)
-         ON CONFLICT (owner, ref) DO UPDATE SET topic = excluded.topic, payload = excluded.payload, state = 'queued', drops = 0`,
-      ),
-      queued: db.prepare(`SELECT * FROM outbox WHERE state = 'queued' ORDER BY rowid`),
-      firstSuspect: db.prepare(`SELECT * FROM outbox WHERE state = 'queued' AND drops > 0 ORDER BY rowid LIMIT 1`),
-      byRowid: db.prepare(`SELECT * FROM outbox WHERE rowid = ?`),
-      acked: db.prepare(`UPDATE outbox SET state = 'acked', drops = 0, offers = offers + 1, next_offer_at = ? WHERE rowid = ? AND state = 'queued'`),
-      offered: db.prepare(`UPDATE outbox SET offers = offers + 1, next_offer_at = ? WHERE rowid = ?`),
-      remove: db.prepare(`DELETE FROM outbox WHERE rowid = ?`),
-      failed: db.prepare(`UPDATE outbox SET state = 'failed' WHERE rowid = ?`),
-      dropped: db.prepare(`UPDATE outbox SET drops = drops + 1 WHERE rowid = ? AND state = 'queued' RETURNING drops`),
-      suspect: db.prepare(`UPDATE outbox SET drops = max(drops, 1) WHERE rowid = ? AND state = 'queued'`),
-      confirm: db.prepare(`DELETE FROM outbox WHERE owner = ? AND ref = ?`),
-      retry: db.prepare(`UPDATE outbox SET state = 'queued', drops = 0 WHERE owner = ? AND ref = ? AND state = 'failed'`),
-      reofferable: db.prepare(`SELECT * FROM outbox WHERE state = 'acked' AND reoffer = 1 ORDER BY rowid`),
-      reofferDue: db.prepare(`SELECT * FROM outbox WHERE state = 'acked' AND reoffer = 1 AND next_offer_at <= ? ORDER BY rowid`),
-      reofferTo: db.prepare(`SELECT * FROM outbox WHERE state = 'acked' AND reoffer = 1 AND topic = ? ORDER BY rowid`),
-      nextOffer: db.prepare(`SELECT min(next_offer_at) AS at FROM outbox WHERE state = 'acked' AND reoffer = 1`),
-      expire: db.prepare(`DELETE FROM outbox WHERE state = 'acked' AND reoffer = 1 AND created_at < ? RETURNING owner, ref`),
-    }
+    this.store = new OutboxStore(db)
   }
 
   register(owner: string, handlers: OutboxHandlers): void {
@@ -144,23 +110,23 @@ export class Publisher {
 
   /** Stores a publish (inside the caller's transaction, if any) and sends it as soon as connected. */
   enqueue(item: StoredPublish): void {
-    this.q.upsert.run({ ...item, reoffer: item.reoffer ? 1 : 0, now: Date.now() })
+    this.store.upsert({ ...item, reoffer: item.reoffer === true }, Date.now())
     this.scheduleFlush()
   }
 
   /** The owner has what it waited for (a delivery receipt): stop offering it. */
   confirm(owner: string, ref: string): void {
-    this.q.confirm.run(owner, ref)
+    this.store.forget(owner, ref)
   }
 
   /** Forget a publish whatever its state (the message was deleted). */
   cancel(owner: string, ref: string): void {
-    this.q.confirm.run(owner, ref)
+    this.store.forget(owner, ref)
   }
 
   /** Puts a failed publish back in the queue; returns false when there was none. */
   retry(owner: string, ref: string): boolean {
-    const changed = this.q.retry.run(owner, ref).changes > 0
+    const changed = this.store.retry(owner, ref)
     if (changed) this.scheduleFlush()
     return changed
   }
@@ -168,7 +134,7 @@ export class Publisher {
   /** Offers again now everything unconfirmed on `topic` (its recipient just came online). */
   reofferTopic(topic: string): void {
     if (!this.session()?.connected) return
-    for (const row of this.q.reofferTo.all(topic) as Row[]) this.offer(row)
+    for (const row of this.store.reofferTo(topic)) this.offer(row)
   }
 
   /** Ephemeral: straight to the broker, never stored; rejects when offline. */
@@ -189,7 +155,7 @@ export class Publisher {
     this.connectionLost = deferred()
     this.expireOffers()
     this.flush()
-    for (const row of this.q.reofferable.all() as Row[]) this.offer(row)
+    for (const row of this.store.reofferable()) this.offer(row)
     this.scheduleOffers()
   }
 
@@ -209,11 +175,11 @@ export class Publisher {
     const now = Date.now()
     const recent = lost.filter(([, a]) => now - a.sentAt <= DROP_WINDOW_MS).map(([rowid]) => rowid)
     if (recent.length === 1) {
-      const r = this.q.dropped.get(recent[0]!) as { drops: number } | undefined
-      if (r && r.drops >= MAX_DROPS) this.fail(recent[0]!, 'The broker closed the connection each time this was sent.')
+      const drops = this.store.dropped(recent[0]!)
+      if (drops !== undefined && drops >= MAX_DROPS) this.fail(recent[0]!, 'The broker closed the connection each time this was sent.')
       return
     }
-    for (const rowid of recent) this.q.suspect.run(rowid)
+    for (const rowid of recent) this.store.suspect(rowid)
   }
 
   flush(): void {
@@ -221,7 +187,7 @@ export class Publisher {
     if (this.closed || !s?.connected) return
     const clean: Promise<Outcome>[] = []
     let suspects = false
-    for (const row of this.q.queued.all() as Row[]) {
+    for (const row of this.store.queued()) {
       if (row.drops > 0) suspects = true
       else clean.push(this.send(row))
     }
@@ -253,7 +219,7 @@ export class Publisher {
       await others
       for (;;) {
         if (this.closed || !this.session()?.connected) return
-        const row = this.q.firstSuspect.get() as Row | undefined
+        const row = this.store.firstSuspect()
         if (!row || this.inflight.has(row.rowid)) return
         if ((await this.send(row)) === 'lost') return
       }
@@ -298,17 +264,17 @@ export class Publisher {
     if (this.closed) return
     // One commit for the outbox row and the owner's own update (a message becoming 'sent').
     this.db.transaction(() => {
-      if (row.reoffer) this.q.acked.run(Date.now() + this.opts.reofferBaseMs, row.rowid)
-      else this.q.remove.run(row.rowid)
+      if (row.reoffer) this.store.acked(row.rowid, Date.now() + this.opts.reofferBaseMs)
+      else this.store.remove(row.rowid)
       this.notify(row.owner, (h) => h.acked?.(row.ref))
     })()
     if (row.reoffer) this.scheduleOffers()
   }
 
   private fail(rowid: number, reason: string): void {
-    const row = this.q.byRowid.get(rowid) as Row | undefined
+    const row = this.store.byRowid(rowid)
     if (!row) return
-    this.q.failed.run(rowid)
+    this.store.failed(rowid)
     this.log.warn('publish failed', { owner: row.owner, ref: row.ref, reason })
     this.notify(row.owner, (h) => h.failed?.(row.ref, reason))
   }
@@ -320,7 +286,7 @@ export class Publisher {
     const expirySeconds = this.expiryOf(row)
     if (expirySeconds === 'expired') return
     const next = Date.now() + this.opts.reofferBaseMs * 2 ** Math.min(row.offers, 20)
-    this.q.offered.run(next, row.rowid)
+    this.store.offered(row.rowid, next)
     s.publish(row.topic, row.payload, { qos: 1, expirySeconds }).catch(() => {})
   }
 
@@ -339,13 +305,13 @@ export class Publisher {
     // Rounded down: a copy the broker holds must not outlive the owner's expiry.
     const left = Math.floor((at - Date.now()) / 1000)
     if (left > 0) return left
-    this.q.remove.run(row.rowid)
+    this.store.remove(row.rowid)
     this.log.info('publish expired unsent', { owner: row.owner, ref: row.ref })
     return 'expired'
   }
 
   private expireOffers(): void {
-    this.q.expire.run(Date.now() - this.opts.reofferWindowMs)
+    this.store.expire(Date.now() - this.opts.reofferWindowMs)
   }
 
   private scheduleOffers(): void {
@@ -353,14 +319,14 @@ export class Publisher {
     this.offerTimer = null
     // Offline, nothing can be offered: onConnected offers everything and arms the timer again.
     if (this.closed || !this.session()?.connected) return
-    const at = (this.q.nextOffer.get() as { at: number | null }).at
+    const at = this.store.nextOffer()
     if (at === null) return
     this.offerTimer = setTimeout(
       () => {
         this.offerTimer = null
         if (this.closed || !this.session()?.connected) return
         this.expireOffers()
-        for (const row of this.q.reofferDue.all(Date.now()) as Row[]) this.offer(row)
+        for (const row of this.store.reofferDue(Date.now())) this.offer(row)
         this.scheduleOffers()
       },
       Math.max(50, at - Date.now()),
