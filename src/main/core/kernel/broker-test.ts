@@ -2,14 +2,11 @@ import { randomBytes } from 'node:crypto'
 import mqtt, { type MqttClient } from 'mqtt'
 import type { BrokerTestResult } from '../../../shared/contract'
 import type { BrokerSettings } from '../../../shared/schemas'
+import { AUTH_REFUSALS, PROTOCOL_REFUSALS } from '../mqtt/connect-packet'
 import { describeError, displayUrl } from '../mqtt/describe-error'
 
 /** How long "Test connection" may take in all (both protocol versions together). */
 export const BROKER_TEST_MS = 5_000
-
-// CONNACK codes (3.1.1 and 5) that mean "fix your credentials" / "this broker does not speak MQTT 5".
-const AUTH_REFUSALS = new Set([4, 5, 134, 135, 138, 140])
-const PROTOCOL_REFUSALS = new Set([1, 132])
 
 type Answered = { result: BrokerTestResult; refused?: boolean }
 type Attempt = Answered | { noConnack: true }

@@ -1,9 +1,9 @@
-import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient, type ISubscriptionMap } from 'mqtt'
+import mqtt, { type IPublishPacket, type MqttClient, type ISubscriptionMap } from 'mqtt'
 import type { ConnectionStatus } from '../../../shared/contract'
-import { MAX_PACKET_BYTES } from '../../../shared/schemas'
 import type { Will } from '../kernel/feature'
 import type { Logger } from '../kernel/log'
 import { AckBatcher } from './ack-batcher'
+import { applyProtocol, AUTH_REFUSALS, connectOptions, PROTOCOL_REFUSALS } from './connect-packet'
 import { describeError, displayUrl } from './describe-error'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
 
@@ -52,11 +52,6 @@ export interface SessionHooks {
   beforeConnect?(): Promise<void>
   onStatus(status: ConnectionStatus): void
 }
-
-// CONNACK codes that mean "fix your credentials", not "try again later".
-const AUTH_REFUSALS = new Set([4, 5, 134, 135, 138, 140])
-// CONNACK codes (3.1.1: 1, 5: 132) and parser errors of a broker that does not speak MQTT 5.
-const PROTOCOL_REFUSALS = new Set([1, 132])
 
 /**
  * One persistent MQTT session: `clean: false` plus a session expiry, so the
@@ -225,52 +220,16 @@ export class MqttSession {
       return
     }
     if (this.client) {
-      this.applyProtocol(this.client.options)
+      applyProtocol(this.client.options, this.config, this.version)
       this.client.reconnect()
       return
     }
     this.client = this.createClient()
   }
 
-  private applyProtocol(o: IClientOptions): void {
-    o.protocolVersion = this.version
-    const will = this.config.will?.() ?? null
-    if (this.version === 5) {
-      // Maximum Packet Size: the broker must not forward us anything larger (it drops it instead),
-      // so an oversize payload is never read into memory here.
-      o.properties = { sessionExpiryInterval: this.config.sessionExpirySeconds, maximumPacketSize: MAX_PACKET_BYTES }
-    } else {
-      delete o.properties
-    }
-    if (will) {
-      o.will = {
-        topic: will.topic,
-        payload: will.payload,
-        qos: will.qos,
-        retain: will.retain,
-        ...(this.version === 5 && will.delaySeconds ? { properties: { willDelayInterval: will.delaySeconds } } : {}),
-      }
-    } else {
-      delete o.will
-    }
-  }
-
   private createClient(): MqttClient {
     const cfg = this.config
-    const options: IClientOptions = {
-      clientId: cfg.clientId,
-      clean: false,
-      reconnectPeriod: 0,
-      connectTimeout: 10_000,
-      keepalive: cfg.keepaliveSeconds ?? 30,
-      resubscribe: false,
-      queueQoSZero: false,
-      username: cfg.username || undefined,
-      password: cfg.password || undefined,
-      ca: cfg.ca || undefined,
-    }
-    this.applyProtocol(options)
-    const client = mqtt.connect(cfg.url, options)
+    const client = mqtt.connect(cfg.url, connectOptions(cfg, this.version))
     let gotConnack = false
     // A socket error (ECONNREFUSED, ENOTFOUND…) means the broker is unreachable, not that it refuses MQTT 5.
     let socketError = false
@@ -330,7 +289,7 @@ export class MqttSession {
     if (this.version === 4) return
     this.log.info('broker refused MQTT 5; using MQTT 3.1.1')
     this.version = 4
-    this.applyProtocol(client.options)
+    applyProtocol(client.options, this.config, this.version)
     this.attempt = Math.max(0, this.attempt - 1)
   }
 
