@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util'
 import { z } from 'zod'
+import { NameSchema } from '../shared/protocol/names'
 import type { CommandContext } from './common'
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>
@@ -45,6 +46,16 @@ export function field<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
 export function positionals(args: string[], n: number, hint: string): string[] {
   if (args.length !== n) throw new UsageError(hint)
   return args
+}
+
+/** The one user name `cmd` takes (parley CMD NAME --user YOU), validated. */
+export function oneName(cmd: string, args: string[]): string {
+  return field(NameSchema, positionals(args, 1, `${cmd} takes exactly one user name: parley ${cmd} NAME --user YOU.`)[0], `${cmd} NAME`)
+}
+
+/** Nothing but options: a usage error for any positional argument. */
+export function noArgs(cmd: string, args: string[]): string[] {
+  return positionals(args, 0, `${cmd} takes no arguments: parley ${cmd} --user YOU.`)
 }
 
 export const Count = z.coerce.number().int().positive()

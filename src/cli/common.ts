@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs'
 import type { ParleyEventName, ParleyEvents } from '../shared/contract'
 import { ParleyError } from '../shared/rpc'
 import { publicBroker, type ParleyCore } from '../main/core/engine'
@@ -37,6 +38,18 @@ export function nextEvent<K extends ParleyEventName, T>(core: ParleyCore, event:
 /** Resolves with 'timeout' after `seconds` (never, for null). */
 export function delay(seconds: number | null): Promise<'timeout'> {
   return seconds === null ? new Promise(() => {}) : new Promise((r) => setTimeout(() => r('timeout'), seconds * 1000).unref())
+}
+
+/** A file named on the command line, read whole if it is at most `maxBytes` (whole MiB); else why not, naming it. */
+export function readFileArg(path: string, maxBytes: number): Buffer {
+  let size: number
+  try {
+    size = statSync(path).size
+  } catch {
+    throw new ParleyError(`Cannot read ${path}: no such file.`, 'invalid-argument')
+  }
+  if (size > maxBytes) throw new ParleyError(`${path} is over ${maxBytes / (1024 * 1024)} MB.`, 'invalid-argument')
+  return readFileSync(path)
 }
 
 export function requireOwner(core: ParleyCore, user: string): void {

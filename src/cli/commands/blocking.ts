@@ -1,6 +1,5 @@
 import type { BlockedUser } from '../../shared/contract'
-import { NameSchema } from '../../shared/protocol/names'
-import { defineCommand, field, positionals, type CliCommand } from '../command'
+import { defineCommand, noArgs, oneName, type CliCommand } from '../command'
 import { connected, ensureAccount, EXIT, requireOwner, type CommandContext } from '../common'
 
 /**
@@ -41,9 +40,6 @@ async function blocked({ core, opts, io }: CommandContext): Promise<number> {
   return EXIT.ok
 }
 
-const oneName = (cmd: string) => (args: string[]) =>
-  field(NameSchema, positionals(args, 1, `${cmd} takes exactly one user name: parley ${cmd} NAME --user YOU.`)[0], `${cmd} NAME`)
-
 export const BLOCKING_COMMANDS: readonly CliCommand[] = [
   defineCommand({
     name: 'block',
@@ -51,19 +47,19 @@ export const BLOCKING_COMMANDS: readonly CliCommand[] = [
                                                        presence, typing, profile, moments) and tell their Parley
                                                        to stop following your moments; --notify lets it tell them`,
     options: { notify: { type: 'boolean' } },
-    parse: ({ args, values }) => ({ user: oneName('block')(args), notify: values.notify === true }),
+    parse: ({ args, values }) => ({ user: oneName('block', args), notify: values.notify === true }),
     run: block,
   }),
   defineCommand({
     name: 'unblock',
     usage: `unblock   NAME --user NAME                             take NAME off your block list (new messages arrive again)`,
-    parse: ({ args }) => ({ user: oneName('unblock')(args) }),
+    parse: ({ args }) => ({ user: oneName('unblock', args) }),
     run: unblock,
   }),
   defineCommand({
     name: 'blocked',
     usage: `blocked   --user NAME [--json]                         list the people you blocked, newest first`,
-    parse: ({ args }) => positionals(args, 0, 'blocked takes no arguments: parley blocked --user YOU.'),
+    parse: ({ args }) => noArgs('blocked', args),
     run: blocked,
   }),
 ]

@@ -1,6 +1,6 @@
 import type { Contact, ContactsChange, ConversationSummary } from '../../shared/contract'
-import { NameSchema, RequestNoteSchema } from '../../shared/protocol/names'
-import { defineCommand, field, positionals, type CliCommand } from '../command'
+import { RequestNoteSchema } from '../../shared/protocol/names'
+import { defineCommand, field, noArgs, oneName, type CliCommand } from '../command'
 import { ensureAccount, EXIT, online, reportQueued, untilQuiet, withinTimeout, type CommandContext } from '../common'
 
 /** After connecting, how long to let queued requests and answers arrive: at least this… */
@@ -159,17 +159,12 @@ async function requests(ctx: CommandContext): Promise<number> {
   return code ?? EXIT.ok
 }
 
-const oneName = (cmd: string) => (args: string[]) =>
-  field(NameSchema, positionals(args, 1, `${cmd} takes exactly one user name: parley ${cmd} NAME --user YOU.`)[0], `${cmd} NAME`)
-
-const none = (cmd: string) => (args: string[]) => positionals(args, 0, `${cmd} takes no arguments: parley ${cmd} --user YOU.`)
-
 export const CONTACT_COMMANDS: readonly CliCommand[] = [
   defineCommand({
     name: 'contacts',
     usage: `contacts  --user NAME [--broker URL] [--json]          list your contacts (after a moment online, so answers waiting
                                                        at the broker arrive); --json: {"user","state","since"} per line`,
-    parse: ({ args }) => none('contacts')(args),
+    parse: ({ args }) => noArgs('contacts', args),
     run: contacts,
   }),
   defineCommand({
@@ -178,7 +173,7 @@ export const CONTACT_COMMANDS: readonly CliCommand[] = [
                                                        exit 3: queued, it goes out next time); lapses after 30 days`,
     options: { note: { type: 'string' } },
     parse: ({ args, values }) => ({
-      user: oneName('request')(args),
+      user: oneName('request', args),
       note: values.note === undefined ? null : field(RequestNoteSchema, values.note, '--note'),
     }),
     run: request,
@@ -186,19 +181,19 @@ export const CONTACT_COMMANDS: readonly CliCommand[] = [
   defineCommand({
     name: 'accept',
     usage: `accept    NAME --user NAME [--broker URL]              accept NAME's friend request (exit 1 if there is none)`,
-    parse: ({ args }) => ({ user: oneName('accept')(args) }),
+    parse: ({ args }) => ({ user: oneName('accept', args) }),
     run: accept,
   }),
   defineCommand({
     name: 'decline',
     usage: `decline   NAME --user NAME [--broker URL]              decline NAME's friend request (they are told)`,
-    parse: ({ args }) => ({ user: oneName('decline')(args) }),
+    parse: ({ args }) => ({ user: oneName('decline', args) }),
     run: decline,
   }),
   defineCommand({
     name: 'cancel',
     usage: `cancel    NAME --user NAME [--broker URL]              withdraw your friend request to NAME`,
-    parse: ({ args }) => ({ user: oneName('cancel')(args) }),
+    parse: ({ args }) => ({ user: oneName('cancel', args) }),
     run: cancel,
   }),
   defineCommand({
@@ -206,7 +201,7 @@ export const CONTACT_COMMANDS: readonly CliCommand[] = [
     usage: `requests  --user NAME [--broker URL] [--json]          friend requests from and to you, and message requests
                                                        (strangers who wrote first); --json: one object per line
                                                        with "kind": incoming, outgoing or message`,
-    parse: ({ args }) => none('requests')(args),
+    parse: ({ args }) => noArgs('requests', args),
     run: requests,
   }),
 ]

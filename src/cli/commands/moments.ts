@@ -1,7 +1,6 @@
 import type { Moment } from '../../shared/contract'
-import { NameSchema } from '../../shared/protocol/names'
 import { MessageTextSchema } from '../../shared/schemas'
-import { Count, defineCommand, field, positionals, type CliCommand } from '../command'
+import { Count, defineCommand, field, noArgs, oneName, positionals, type CliCommand } from '../command'
 import { connected, ensureAccount, EXIT, online, reportQueued, sendAndWait, untilQuiet, type CommandContext } from '../common'
 
 /** How long `feed` waits for the broker by default: it shows what is stored either way. */
@@ -86,9 +85,6 @@ async function following(ctx: CommandContext): Promise<number> {
   return EXIT.ok
 }
 
-const oneName = (cmd: string) => (args: string[]) =>
-  field(NameSchema, positionals(args, 1, `${cmd} takes exactly one user name: parley ${cmd} NAME --user YOU.`)[0], `${cmd} NAME`)
-
 export const MOMENT_COMMANDS: readonly CliCommand[] = [
   defineCommand({
     name: 'post',
@@ -103,7 +99,7 @@ export const MOMENT_COMMANDS: readonly CliCommand[] = [
                                                        yours and those of the people you follow, newest first`,
     options: { limit: { type: 'string' } },
     parse: ({ args, values }) => {
-      positionals(args, 0, 'feed takes no arguments: parley feed --user YOU.')
+      noArgs('feed', args)
       return { limit: values.limit === undefined ? 30 : field(Count.max(100_000), values.limit, '--limit') }
     },
     run: feed,
@@ -112,20 +108,20 @@ export const MOMENT_COMMANDS: readonly CliCommand[] = [
     name: 'follow',
     usage: `follow    NAME --user NAME [--json]                    follow NAME's moments (your contacts are followed unless
                                                        you unfollow them); prints whom you follow`,
-    parse: ({ args }) => ({ user: oneName('follow')(args), on: true }),
+    parse: ({ args }) => ({ user: oneName('follow', args), on: true }),
     run: follow,
   }),
   defineCommand({
     name: 'unfollow',
     usage: `unfollow  NAME --user NAME [--json]                    stop following NAME's moments (remembered, even for a
                                                        contact); prints whom you follow`,
-    parse: ({ args }) => ({ user: oneName('unfollow')(args), on: false }),
+    parse: ({ args }) => ({ user: oneName('unfollow', args), on: false }),
     run: follow,
   }),
   defineCommand({
     name: 'following',
     usage: `following --user NAME [--json]                         list whose moments you follow`,
-    parse: ({ args }) => positionals(args, 0, 'following takes no arguments: parley following --user YOU.'),
+    parse: ({ args }) => noArgs('following', args),
     run: following,
   }),
 ]

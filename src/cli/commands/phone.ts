@@ -1,8 +1,6 @@
-import { readFileSync, statSync } from 'node:fs'
 import { PhoneInputSchema, type ImportResult, type MyPhone } from '../../shared/contract'
-import { ParleyError } from '../../shared/rpc'
 import { defineCommand, field, UsageError, type CliCommand } from '../command'
-import { ensureAccount, EXIT, online, requireOwner, type CommandContext } from '../common'
+import { ensureAccount, EXIT, online, readFileArg, requireOwner, type CommandContext } from '../common'
 
 /** Largest contacts file `phone find` reads (the engine's own limit). */
 const MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -18,14 +16,7 @@ function myPhoneText(p: MyPhone): string {
 }
 
 function readContactsFile(path: string): string {
-  let size: number
-  try {
-    size = statSync(path).size
-  } catch {
-    throw new ParleyError(`Cannot read ${path}: no such file.`, 'invalid-argument')
-  }
-  if (size > MAX_FILE_BYTES) throw new ParleyError(`${path} is over 5 MB.`, 'invalid-argument')
-  return readFileSync(path, 'utf8')
+  return readFileArg(path, MAX_FILE_BYTES).toString('utf8')
 }
 
 function resultText(r: ImportResult): string[] {

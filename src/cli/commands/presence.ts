@@ -1,6 +1,5 @@
 import type { Presence } from '../../shared/contract'
-import { NameSchema } from '../../shared/protocol/names'
-import { defineCommand, field, positionals, type CliCommand } from '../command'
+import { defineCommand, oneName, type CliCommand } from '../command'
 import { delay, EXIT, nextEvent, online, type CommandContext } from '../common'
 
 /** How long to wait for the presence of someone who may never have been seen. */
@@ -35,7 +34,7 @@ export const PRESENCE_COMMANDS: readonly CliCommand[] = [
                                                        "offline, last seen TIME" / "offline, never seen";
                                                        --json prints {"user","state","lastSeen"} (ISO time or null)`,
     parse: ({ args }) => ({
-      of: field(NameSchema, positionals(args, 1, 'presence takes exactly one user name: parley presence NAME --user YOU.')[0], 'presence NAME'),
+      of: oneName('presence', args),
     }),
     run: presence,
   }),

@@ -1,9 +1,7 @@
-import { readFileSync, statSync } from 'node:fs'
 import { MAX_AVATAR_UPLOAD_BYTES, ProfileUpdateSchema, type Profile, type ProfilePublishState, type ProfileUpdate } from '../../shared/contract'
 import { NameSchema } from '../../shared/protocol/names'
-import { ParleyError } from '../../shared/rpc'
 import { defineCommand, field, UsageError, type CliCommand } from '../command'
-import { delay, ensureAccount, EXIT, nextEvent, online, requireOwner, type CommandContext } from '../common'
+import { delay, ensureAccount, EXIT, nextEvent, online, readFileArg, requireOwner, type CommandContext } from '../common'
 
 /** How long to wait for someone's retained profile (it comes at once if the broker has one). */
 const ANSWER_SECONDS = 2
@@ -42,14 +40,7 @@ export function profileText(p: Profile): string {
 }
 
 function readAvatar(path: string): string {
-  let size: number
-  try {
-    size = statSync(path).size
-  } catch {
-    throw new ParleyError(`Cannot read ${path}: no such file.`, 'invalid-argument')
-  }
-  if (size > MAX_AVATAR_UPLOAD_BYTES) throw new ParleyError(`${path} is over 10 MB.`, 'invalid-argument')
-  return readFileSync(path).toString('base64')
+  return readFileArg(path, MAX_AVATAR_UPLOAD_BYTES).toString('base64')
 }
 
 async function show(ctx: CommandContext, of: string): Promise<number> {
