@@ -1,14 +1,11 @@
-import Database from 'better-sqlite3'
-import { ALL_MIGRATIONS } from '../../../../src/main/core/features'
+import type Database from 'better-sqlite3'
 import { ConversationStore } from '../../../../src/main/core/features/conversations/store'
 import { MessageStore, type NewMessage } from '../../../../src/main/core/features/messages/store'
-import { migrate } from '../../../../src/main/core/store/migrate'
+import { freshHistory } from './feature-context'
 
 /** A fresh in-memory history with every migration, and the two stores over it as the engine wires them. */
 export function openStores(): { db: Database.Database; messages: MessageStore; conversations: ConversationStore } {
-  const db = new Database(':memory:')
-  db.pragma('foreign_keys = ON')
-  migrate(db, ALL_MIGRATIONS)
+  const db = freshHistory()
   const conversations = new ConversationStore(db)
   return { db, conversations, messages: new MessageStore(db, conversations) }
 }

@@ -3,27 +3,22 @@
  * the kernel wires them, over a FakeSession; devices and contacts are stand-ins
  * the test drives (their own features are tested on their own).
  */
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import type { IPublishPacket } from 'mqtt'
 import type { z } from 'zod'
 import type { BlockingService, Contact, ContactsChange, MomentsService, ParleyEvents } from '../../../../../src/shared/contract'
-import { ALL_MIGRATIONS } from '../../../../../src/main/core/features'
 import { blockingFeature } from '../../../../../src/main/core/features/blocking'
 import type { BlockingApi } from '../../../../../src/main/core/features/blocking/api'
 import type { ContactsApi } from '../../../../../src/main/core/features/contacts/api'
 import type { DevicesApi, SharedOrigin } from '../../../../../src/main/core/features/devices/api'
 import { momentsFeature } from '../../../../../src/main/core/features/moments'
 import { EventBus } from '../../../../../src/main/core/kernel/event-bus'
-import type { Account, FeatureContext } from '../../../../../src/main/core/kernel/feature'
 import { MemoryLog } from '../../../../helpers/memory-log'
-import { Prefs } from '../../../../../src/main/core/kernel/prefs'
 import { Publisher } from '../../../../../src/main/core/mqtt/publisher'
 import { TopicRouter, type AfterCommit } from '../../../../../src/main/core/mqtt/router'
 import { Codec } from '../../../../../src/main/core/protocol/codec'
-import { migrate } from '../../../../../src/main/core/store/migrate'
 import { FakeSession, settle } from '../../mqtt/fake-session'
-
-export const ALICE: Account = { user: 'alice', root: 'IMS', deviceId: 'alice-dev' }
+import { ALICE, featureContext, freshHistory } from '../feature-context'
 
 type SharedHandler = (data: unknown, origin: SharedOrigin) => AfterCommit
 
@@ -81,12 +76,7 @@ export interface Rig {
 }
 
 export function openRig(db?: Database.Database): Rig {
-  if (!db) {
-    db = new Database(':memory:')
-    db.pragma('foreign_keys = ON')
-    migrate(db, ALL_MIGRATIONS)
-  }
-  const history = db
+  const history = db ?? freshHistory()
   const session = new FakeSession()
   session.autoAck = true
   const log = new MemoryLog('alice')
@@ -102,23 +92,7 @@ export function openRig(db?: Database.Database): Rig {
   ])
   const rig = { replays: 0, events: [] } as unknown as Rig
   bus.onAny((event, payload) => rig.events.push({ event, payload }))
-  const ctx: FeatureContext = {
-    db: history,
-    log,
-    events: bus,
-    router,
-    publisher,
-    prefs: new Prefs(history, log),
-    codec,
-    tuning: { reofferBaseMs: 60_000, reofferWindowMs: 86_400_000, keepaliveSeconds: 30, willDelaySeconds: 5, stableAfterMs: 30_000, legacyDrain: {} },
-    account: () => ALICE,
-    requireAccount: () => ALICE,
-    connected: () => session.connected,
-    addRoute: (r) => router.add(r, session.connected),
-    removeRoute: (f) => router.remove(f, session.connected),
-    replayRetained: () => void rig.replays++,
-    use: <T>(name: string) => apis.get(name) as T,
-  }
+  const ctx = featureContext({ db: history, log, events: bus, router, publisher, codec, session, apis, replayRetained: () => void rig.replays++ })
   const blocking = blockingFeature.create(ctx)
   apis.set('blocking', blocking.api)
   const moments = momentsFeature.create(ctx)

@@ -1,23 +1,18 @@
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import type { IPublishPacket } from 'mqtt'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ChatMessage, MessageService, ParleyEvents } from '../../../../../src/shared/contract'
 import { EnvelopeSchema } from '../../../../../src/shared/protocol/envelope'
-import { ALL_MIGRATIONS } from '../../../../../src/main/core/features'
 import { conversationsFeature } from '../../../../../src/main/core/features/conversations'
 import { messagesFeature } from '../../../../../src/main/core/features/messages'
 import type { MessagesApi } from '../../../../../src/main/core/features/messages/api'
 import { EventBus } from '../../../../../src/main/core/kernel/event-bus'
-import type { Account, FeatureContext } from '../../../../../src/main/core/kernel/feature'
 import { silentLogger } from '../../../../../src/main/core/kernel/log'
-import { Prefs } from '../../../../../src/main/core/kernel/prefs'
 import { Publisher } from '../../../../../src/main/core/mqtt/publisher'
 import { TopicRouter } from '../../../../../src/main/core/mqtt/router'
 import { Codec, encodeEnvelope, textEnvelope } from '../../../../../src/main/core/protocol/codec'
-import { migrate } from '../../../../../src/main/core/store/migrate'
 import { FakeSession, settle } from '../../mqtt/fake-session'
-
-const ALICE: Account = { user: 'alice', root: 'IMS', deviceId: 'alice-dev' }
+import { ALICE, featureContext, freshHistory } from '../feature-context'
 
 /**
  * The messages feature on a real history, router and publisher, as the kernel wires
@@ -41,23 +36,7 @@ describe('messages feature: sending through the publisher', () => {
     events = []
     bus.onAny((event, payload) => events.push({ event, payload }))
     const apis = new Map<string, unknown>()
-    const ctx: FeatureContext = {
-      db,
-      log: silentLogger,
-      events: bus,
-      router,
-      publisher,
-      prefs: new Prefs(db, silentLogger),
-      codec: new Codec(),
-      tuning: { reofferBaseMs: 60_000, reofferWindowMs: 86_400_000, keepaliveSeconds: 30, willDelaySeconds: 5, stableAfterMs: 30_000 , legacyDrain: {}},
-      account: () => ALICE,
-      requireAccount: () => ALICE,
-      connected: () => session.connected,
-      addRoute: (r) => router.add(r, session.connected),
-      removeRoute: (f) => router.remove(f, session.connected),
-      replayRetained: () => {},
-      use: <T,>(name: string) => apis.get(name) as T,
-    }
+    const ctx = featureContext({ db, log: silentLogger, events: bus, router, publisher, codec: new Codec(), session, apis })
     const conversations = conversationsFeature.create(ctx)
     apis.set('conversations', conversations.api)
     const messages = messagesFeature.create(ctx)
@@ -68,9 +47,7 @@ describe('messages feature: sending through the publisher', () => {
   }
 
   beforeEach(() => {
-    db = new Database(':memory:')
-    db.pragma('foreign_keys = ON')
-    migrate(db, ALL_MIGRATIONS)
+    db = freshHistory()
     session = new FakeSession()
     publisher = new Publisher(db, () => session.asSession(), silentLogger, { reofferBaseMs: 60_000, reofferWindowMs: 86_400_000 })
     router = new TopicRouter({ transaction: (fn) => db.transaction(fn)(), subscribe() {}, unsubscribe() {} }, silentLogger)
