@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest'
 import { encodeEnvelope, envelope } from '../../src/main/core/protocol/codec'
 import { useBrowserLab } from '../helpers/browser-lab'
 import { eventually, screenshotPath, type ParleyNode } from '../helpers/e2e'
-import { conversationWith, shownTexts } from '../helpers/ui'
+import { contactRow, conversationWith, panelTab, shownTexts } from '../helpers/ui'
 
 const lab = useBrowserLab()
 const { users, startUser } = lab
@@ -34,17 +34,15 @@ async function write(from: ParleyNode, to: string, text: string): Promise<void> 
   await from.core.services.messages.send({ conversationId: c.id, text })
 }
 
-const tab = (page: Page, panel: string) => page.locator(`[data-testid="panel-tab"][data-panel="${panel}"]`)
-const row = (page: Page, user: string) => page.getByTestId('contact-row').and(page.locator(`[data-user="${user}"]`))
 const requestItem = (page: Page, peer: string) => page.getByTestId('request-item').and(page.locator(`[data-peer="${peer}"]`))
 
 async function openContacts(page: Page): Promise<void> {
-  await tab(page, 'contacts').click()
+  await panelTab(page, 'contacts').click()
   await page.getByTestId('contacts-panel').waitFor()
 }
 
 async function openChats(page: Page): Promise<void> {
-  await tab(page, 'chats').click()
+  await panelTab(page, 'chats').click()
 }
 
 describe('contacts, message requests and blocking in the browser', () => {
@@ -67,26 +65,26 @@ describe('contacts, message requests and blocking in the browser', () => {
     await alice.getByTestId('add-contact-note').press('Enter')
     await eventually(async () => expect(await alice.getByTestId('add-contact-done').innerText()).toContain('Request sent to'))
     expect(await alice.getByTestId('add-contact-input').inputValue()).toBe('')
-    await eventually(async () => expect(await row(alice, 'bob').getAttribute('data-state')).toBe('outgoing'))
-    await eventually(async () => expect(await row(alice, 'bob').getByTestId('request-delivery').getAttribute('data-delivery')).toBe('sent'))
+    await eventually(async () => expect(await contactRow(alice, 'bob').getAttribute('data-state')).toBe('outgoing'))
+    await eventually(async () => expect(await contactRow(alice, 'bob').getByTestId('request-delivery').getAttribute('data-delivery')).toBe('sent'))
 
-    await eventually(async () => expect(await tab(bob, 'contacts').getByTestId('panel-badge').innerText()).toBe('1'))
+    await eventually(async () => expect(await panelTab(bob, 'contacts').getByTestId('panel-badge').innerText()).toBe('1'))
     await openContacts(bob)
-    const request = row(bob, 'alice')
+    const request = contactRow(bob, 'alice')
     await eventually(async () => expect(await request.getAttribute('data-state')).toBe('incoming'))
     expect(await request.getByTestId('request-note').innerText()).toBe('Hi Bob, it is Alice from the café ☕')
     await bob.screenshot({ path: screenshotPath('contacts-request.png') })
     await request.getByTestId('request-accept').click()
-    await eventually(async () => expect(await row(bob, 'alice').getAttribute('data-state')).toBe('contact'))
-    expect(await tab(bob, 'contacts').getByTestId('panel-badge').count()).toBe(0)
+    await eventually(async () => expect(await contactRow(bob, 'alice').getAttribute('data-state')).toBe('contact'))
+    expect(await panelTab(bob, 'contacts').getByTestId('panel-badge').count()).toBe(0)
 
-    await eventually(async () => expect(await row(alice, 'bob').getAttribute('data-state')).toBe('contact'))
+    await eventually(async () => expect(await contactRow(alice, 'bob').getAttribute('data-state')).toBe('contact'))
     await alice.screenshot({ path: screenshotPath('contacts-panel.png') })
   })
 
   it("clicking a contact opens the chat; the header's Contact details shows them and closes with Esc", async () => {
     const alice = users.alice!.page
-    await row(alice, 'bob').getByTestId('contact-open').click()
+    await contactRow(alice, 'bob').getByTestId('contact-open').click()
     await eventually(async () => expect(await alice.getByTestId('chat-title').innerText()).toContain('bob'))
     const button = alice.getByTestId('chat-header').getByTestId('contact-details-button')
     await button.click()
@@ -156,12 +154,12 @@ describe('contacts, message requests and blocking in the browser', () => {
   it('removing a contact asks first', async () => {
     const alice = users.alice!.page
     await openContacts(alice)
-    await row(alice, 'bob').getByTestId('contact-details-button').click()
+    await contactRow(alice, 'bob').getByTestId('contact-details-button').click()
     await alice.getByTestId('contact-details').waitFor()
     await alice.getByTestId('contact-remove').click()
-    expect(await row(alice, 'bob').count()).toBe(1)
+    expect(await contactRow(alice, 'bob').count()).toBe(1)
     await alice.getByTestId('contact-remove-confirm').click()
-    await eventually(async () => expect(await row(alice, 'bob').count()).toBe(0))
+    await eventually(async () => expect(await contactRow(alice, 'bob').count()).toBe(0))
     expect(await alice.getByTestId('contact-details-relation').innerText()).toBe('Not in your contacts.')
     await alice.keyboard.press('Escape')
   })
@@ -213,7 +211,7 @@ describe('contacts, message requests and blocking in the browser', () => {
     await alice.screenshot({ path: screenshotPath('phone-import.png') })
     await dialog.getByTestId('phone-import-close').click()
     await dialog.waitFor({ state: 'detached' })
-    expect(await row(alice, 'carol').getAttribute('data-state')).toBe('outgoing')
+    expect(await contactRow(alice, 'carol').getAttribute('data-state')).toBe('outgoing')
   })
 
   it('a flood of 1,000 friend requests: the tab counts them all, draws fifty, and stays responsive', async () => {
@@ -231,7 +229,7 @@ describe('contacts, message requests and blocking in the browser', () => {
       await raw.endAsync()
     }
     await eventually(async () => expect(await alice.getByTestId('incoming-count').innerText()).toBe('1000'), 30_000)
-    expect(await tab(alice, 'contacts').getByTestId('panel-badge').innerText()).toBe('1000')
+    expect(await panelTab(alice, 'contacts').getByTestId('panel-badge').innerText()).toBe('1000')
     expect(await alice.locator('[data-testid="contact-row"][data-state="incoming"]').count()).toBe(50)
     expect(await alice.getByTestId('incoming-more').innerText()).toContain('950 not shown')
 

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { useBrowserLab } from '../helpers/browser-lab'
 import { eventually, screenshotPath } from '../helpers/e2e'
-import { conversationWith, send, shownTexts } from '../helpers/ui'
+import { contactRow, conversationWith, panelTab, send, shownTexts } from '../helpers/ui'
 
 const { users, startUser } = useBrowserLab()
 
@@ -25,16 +25,13 @@ async function picture(color: number): Promise<string> {
 
 /** Opens (or starts) the chat with `peer` from the + button; the title may be their display name. */
 async function openChat(page: Page, peer: string): Promise<void> {
-  await tab(page, 'chats').click()
+  await panelTab(page, 'chats').click()
   await page.getByTestId('new-conversation').click()
   await page.getByTestId('new-conversation-input').fill(peer)
   await page.getByTestId('new-conversation-input').press('Enter')
   await page.getByTestId('chat-header').waitFor()
   await conversationWith(page, peer).waitFor()
 }
-
-const tab = (page: Page, panel: string) => page.locator(`[data-testid="panel-tab"][data-panel="${panel}"]`)
-const contactRow = (page: Page, user: string) => page.getByTestId('contact-row').and(page.locator(`[data-user="${user}"]`))
 
 describe('three people in the browser: contacts, profiles, message requests and blocking', () => {
   it('alice and bob give themselves a display name and a photo', async () => {
@@ -50,14 +47,14 @@ describe('three people in the browser: contacts, profiles, message requests and 
   it('alice asks bob from her Contacts tab; bob accepts from his; both see name, photo and presence', async () => {
     const alice = users.alice!.page
     const bob = users.bob!.page
-    await tab(alice, 'contacts').click()
+    await panelTab(alice, 'contacts').click()
     await alice.getByTestId('add-contact-input').fill('bob')
     await alice.getByTestId('add-contact-note').fill('Tea at four?')
     await alice.getByTestId('add-contact-submit').click()
     await eventually(async () => expect(await contactRow(alice, 'bob').getAttribute('data-state')).toBe('outgoing'))
 
-    await eventually(async () => expect(await tab(bob, 'contacts').getByTestId('panel-badge').innerText()).toBe('1'))
-    await tab(bob, 'contacts').click()
+    await eventually(async () => expect(await panelTab(bob, 'contacts').getByTestId('panel-badge').innerText()).toBe('1'))
+    await panelTab(bob, 'contacts').click()
     const request = contactRow(bob, 'alice')
     await eventually(async () => expect(await request.innerText()).toContain('Tea at four?'))
     await request.getByTestId('request-accept').click()
@@ -81,7 +78,7 @@ describe('three people in the browser: contacts, profiles, message requests and 
     const bob = users.bob!.page
     await openChat(carol, 'bob')
     await send(carol, 'Hi Bob, we met at the conference')
-    await tab(bob, 'chats').click()
+    await panelTab(bob, 'chats').click()
     const entry = bob.getByTestId('message-requests-entry')
     await eventually(async () => expect(await entry.innerText()).toContain('Message requests (1)'))
     expect(await conversationWith(bob, 'carol').count()).toBe(0)
@@ -101,7 +98,7 @@ describe('three people in the browser: contacts, profiles, message requests and 
     const carol = users.carol!
     await openChat(carol.page, 'alice')
     await send(carol.page, 'first, before the block')
-    await tab(alice.page, 'chats').click()
+    await panelTab(alice.page, 'chats').click()
     await alice.page.getByTestId('message-requests-entry').click()
     await alice.page.getByTestId('request-item').and(alice.page.locator('[data-peer="carol"]')).click()
     await alice.page.getByTestId('request-block-conversation').click()

@@ -12,7 +12,7 @@ import type { Locator, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { useBrowserLab } from '../helpers/browser-lab'
 import { eventually, screenshotPath } from '../helpers/e2e'
-import { conversationWith, startConversation } from '../helpers/ui'
+import { conversationWith, panelTab, startConversation } from '../helpers/ui'
 
 const DISPLAY_NAME = 'Alice Liddell'
 const STATUS = 'Down the rabbit hole'
@@ -48,10 +48,6 @@ async function openProfileSettings(page: Page): Promise<void> {
 
 /** The <img> of an avatar inside `scope` (a photo), as opposed to initials. */
 const photoIn = (scope: Locator) => scope.locator('img.photo').first()
-
-async function openTab(page: Page, panel: string): Promise<void> {
-  await page.locator(`[data-testid="panel-tab"][data-panel="${panel}"]`).click()
-}
 
 describe('profiles and moments in the browser over Mosquitto', () => {
   it('alice and bob set up; bob starts a conversation with alice and sees her user name and initials', async () => {
@@ -113,7 +109,7 @@ describe('profiles and moments in the browser over Mosquitto', () => {
     const alice = users.alice!.page
     const bob = users.bob!.page
 
-    await openTab(alice, 'moments')
+    await panelTab(alice, 'moments').click()
     await alice.getByTestId('moments-panel').waitFor({ state: 'visible' })
     await alice.getByTestId('moments-following-toggle').click()
     await alice.getByTestId('moments-follow-input').fill('bob')
@@ -122,9 +118,9 @@ describe('profiles and moments in the browser over Mosquitto', () => {
       expect(await alice.locator('[data-testid="moments-following-item"][data-user="bob"]').getAttribute('data-following')).toBe('true'),
     )
     // Back to the chats: the Moments tab's badge will tell her something new arrived.
-    await openTab(alice, 'chats')
+    await panelTab(alice, 'chats').click()
 
-    await openTab(bob, 'moments')
+    await panelTab(bob, 'moments').click()
     const composer = bob.getByTestId('moment-composer')
     await composer.click()
     const [first, second] = MOMENT.split('\n')
@@ -141,7 +137,7 @@ describe('profiles and moments in the browser over Mosquitto', () => {
 
     const badge = alice.locator('[data-testid="panel-tab"][data-panel="moments"] [data-testid="panel-badge"]')
     await eventually(async () => expect(await badge.innerText()).toBe('1'), 20_000)
-    await openTab(alice, 'moments')
+    await panelTab(alice, 'moments').click()
     const item = alice.locator('[data-testid="moment-item"][data-author="bob"]')
     await eventually(async () => expect(await item.getByTestId('moment-text').textContent()).toBe(MOMENT))
     expect(await item.getByTestId('moment-author').innerText()).toBe('bob')

@@ -79,6 +79,16 @@ export async function statuses(page: Page, direction: 'in' | 'out' = 'out'): Pro
   return messages(page, direction).evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
 }
 
+/** The tab of a sidebar panel: chats, contacts, moments… */
+export function panelTab(page: Page, panel: string) {
+  return page.locator(`[data-testid="panel-tab"][data-panel="${panel}"]`)
+}
+
+/** Someone's row in the Contacts tab (a contact, or a friend request either way). */
+export function contactRow(page: Page, user: string) {
+  return page.getByTestId('contact-row').and(page.locator(`[data-user="${user}"]`))
+}
+
 export function conversationWith(page: Page, peer: string) {
   return page.getByTestId('conversation-item').and(page.locator(`[data-peer="${peer}"]`))
 }
