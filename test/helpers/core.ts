@@ -1,10 +1,10 @@
 /**
  * Integration-test pieces: ParleyCore nodes in temp data directories that record
- * their events, a polling waitFor, raw MQTT.js clients, and a TCP relay that can
- * make a broker appear on a port later.
+ * their events, a polling waitFor, raw MQTT.js clients, and TCP relays (relay.ts)
+ * that can make a broker appear on a port later.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, connect, type Server, type Socket } from 'node:net'
+import type { Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -26,6 +26,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { topicMatches } from '../../src/shared/protocol/topics'
 import { startMosquitto, type Mosquitto, type MosquittoOptions } from './mosquitto'
 import { MemoryLog } from './memory-log'
+import { Relay } from './relay'
 
 export { MemoryLog }
 
@@ -268,58 +269,6 @@ export class Lab {
 async function closeServer(s: Server | Relay): Promise<void> {
   if (s instanceof Relay) return s.close()
   await new Promise<void>((r) => s.close(() => r()))
-}
-
-/** A TCP relay from 127.0.0.1:port to 127.0.0.1:targetPort: a broker that "comes up" on port. */
-export class Relay {
-  private readonly sockets = new Set<Socket>()
-  private readonly pairs = new Set<[Socket, Socket]>()
-  private constructor(
-    readonly port: number,
-    private readonly server: Server,
-  ) {}
-
-  static start(port: number, targetPort: number): Promise<Relay> {
-    const server = createServer()
-    const relay = new Relay(port, server)
-    server.on('connection', (client) => {
-      const upstream = connect(targetPort, '127.0.0.1')
-      for (const s of [client, upstream]) {
-        relay.sockets.add(s)
-        s.on('close', () => relay.sockets.delete(s))
-        s.on('error', () => {
-          client.destroy()
-          upstream.destroy()
-        })
-      }
-      client.pipe(upstream).pipe(client)
-      const pair: [Socket, Socket] = [client, upstream]
-      relay.pairs.add(pair)
-      client.on('close', () => relay.pairs.delete(pair))
-    })
-    return new Promise((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, '127.0.0.1', () => resolve(relay))
-    })
-  }
-
-  /** Stops carrying bytes on the current connections (a network that silently hangs). */
-  freeze(): void {
-    for (const [client, upstream] of this.pairs) {
-      client.unpipe(upstream)
-      upstream.unpipe(client)
-    }
-  }
-
-  /** Cuts the current connections; new ones are carried as usual. */
-  dropConnections(): void {
-    for (const s of this.sockets) s.destroy()
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy()
-    await new Promise<void>((r) => this.server.close(() => r()))
-  }
 }
 
 export function urlBroker(url: string, extra: { username?: string; password?: string } = {}): BrokerSettings {
