@@ -85,6 +85,29 @@ describe('testing a broker', () => {
     expect((await node.services.account.getState()).broker).toMatchObject({ username: 'carol', hasPassword: true })
   })
 
+  it('never sends the stored password to another server: a changed URL needs the password again', async () => {
+    const node = await env.lab.open('carol', urlBroker(locked!.url, { username: 'carol', password: 'right-password' }))
+    await node.connected()
+    // Another "broker" that writes down what it is sent, then hangs up.
+    let heard = Buffer.alloc(0)
+    const other = env.lab.track(
+      createServer((socket) =>
+        socket.on('data', (d) => {
+          heard = Buffer.concat([heard, d])
+          socket.destroy()
+        }),
+      ),
+    )
+    const port = await new Promise<number>((resolve) => other.listen(0, '127.0.0.1', () => resolve((other.address() as { port: number }).port)))
+    const elsewhere = await node.services.account.testBroker(urlBroker(`mqtt://127.0.0.1:${port}`, { username: 'carol' }), { keepSecrets: true })
+    expect(elsewhere.ok).toBe(false)
+    expect(heard.includes('carol')).toBe(true) // it did connect and say who
+    expect(heard.includes('right-password')).toBe(false)
+    // The same host reached another way (plain instead of TLS, another port) is another server too.
+    const sameHostOtherScheme = await node.services.account.testBroker(urlBroker(locked!.url.replace('mqtt://', 'ws://'), { username: 'carol' }), { keepSecrets: true })
+    expect(sameHostOtherScheme.ok).toBe(false)
+  })
+
   it('gives up on something that accepts TCP but never speaks MQTT, within 5 seconds', async () => {
     // Reads what it gets (so it sees the client hang up) and never answers.
     const silent = env.lab.track(createServer((socket) => socket.resume()))

@@ -27,10 +27,13 @@ describe('the broker form', () => {
     })
   })
 
-  it('keeps the stored password only when the field is left empty for the same user name', () => {
+  it('keeps the stored password only when the field is left empty for the same user name on the same broker', () => {
     const d = draftFrom(urlBroker)
     expect(keepsPassword(d, urlBroker)).toBe(true)
-    expect(keepsPassword({ ...d, url: 'mqtt://other:1883' }, urlBroker)).toBe(true)
+    expect(keepsPassword({ ...d, url: `${d.url} ` }, urlBroker)).toBe(true)
+    // Another server, or the same host reached another way, never gets the stored password.
+    expect(keepsPassword({ ...d, url: 'mqtt://other:1883' }, urlBroker)).toBe(false)
+    expect(keepsPassword({ ...d, url: d.url.replace(/^mqtts?:/, 'ws:') }, urlBroker)).toBe(false)
     expect(keepsPassword({ ...d, password: 'new' }, urlBroker)).toBe(false)
     expect(keepsPassword({ ...d, username: 'bob' }, urlBroker)).toBe(false)
     expect(keepsPassword(d, { ...urlBroker, hasPassword: false })).toBe(false)

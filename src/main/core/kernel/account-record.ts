@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
+import { brokerEndpoint } from '../../../shared/broker-endpoint'
 import type { BrokerChange } from '../../../shared/contract'
 import type { z } from 'zod'
 import { DEFAULT_GROUP_ID, DEFAULT_ROOT, type AccountSetupSchema, type BrokerSettings, type Settings } from '../../../shared/schemas'
@@ -55,14 +56,17 @@ export class AccountRecord {
 
   /**
    * The UI never sees the stored password or CA: a URL broker given without them
-   * keeps the current ones when asked to — the password only for the same user
-   * name, the CA only for the same host (another broker has another certificate).
+   * keeps the current ones when asked to, and only for the same broker: the
+   * password for the same host, port and user name (never sent to another server,
+   * which a changed URL would otherwise do), the CA for the same host (another
+   * broker has another certificate).
    */
   withKeptSecrets(broker: BrokerSettings, change?: BrokerChange): BrokerSettings {
     const prev = this.current?.broker
     if (!change?.keepSecrets || broker.kind !== 'url' || prev?.kind !== 'url') return broker
     const kept = { ...broker }
-    if (kept.password === undefined && prev.password !== undefined && (kept.username ?? '') === (prev.username ?? '')) kept.password = prev.password
+    const sameServer = brokerEndpoint(kept.url) === brokerEndpoint(prev.url)
+    if (kept.password === undefined && prev.password !== undefined && sameServer && (kept.username ?? '') === (prev.username ?? '')) kept.password = prev.password
     if (kept.ca === undefined && prev.ca !== undefined && hostOf(kept.url) === hostOf(prev.url)) kept.ca = prev.ca
     return kept
   }
@@ -136,3 +140,4 @@ function hostOf(url: string): string | null {
     return null
   }
 }
+

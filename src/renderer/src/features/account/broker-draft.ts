@@ -2,6 +2,7 @@
  * The broker part of a form (set-up, the Broker section) as the person types it, and
  * the settings it stands for. Pure functions: the form keeps text, this checks it.
  */
+import { brokerEndpoint } from '../../../../shared/broker-endpoint'
 import type { AccountSetup, PublicBrokerSettings } from '../../../../shared/contract'
 import { BrokerSettingsSchema, DEFAULT_EMBEDDED_PORT } from '../../../../shared/schemas'
 
@@ -62,11 +63,18 @@ export function brokerFromDraft(d: BrokerDraft): DraftCheck {
 
 /**
  * Whether saving `draft` would keep the stored password: the person left the field
- * empty, for the same user name on a URL broker that has one (the engine applies the
- * same rule, see `keepSecrets`).
+ * empty, for the same user name on the same broker (scheme, host and port) that has
+ * one (the engine applies the same rule, see `keepSecrets`).
  */
 export function keepsPassword(d: BrokerDraft, current: PublicBrokerSettings | null): boolean {
-  return d.kind === 'url' && d.password === '' && current?.kind === 'url' && current.hasPassword && d.username === (current.username ?? '')
+  return (
+    d.kind === 'url' &&
+    d.password === '' &&
+    current?.kind === 'url' &&
+    current.hasPassword &&
+    d.username === (current.username ?? '') &&
+    brokerEndpoint(d.url) === brokerEndpoint(current.url)
+  )
 }
 
 /** Whether the draft differs from what is configured (an unchanged form has nothing to save). */
