@@ -79,8 +79,12 @@ export interface FeatureContext {
   addRoute(route: Route): void
   /** Removes a route now (and unsubscribes, when connected). */
   removeRoute(filter: string): void
-  /** Subscribes again to every route that accepts retained state, so the broker sends it again (after an unblock). */
-  replayRetained(): void
+  /**
+   * Subscribes again to the routes that accept retained state (those whose filter
+   * `only` picks, else all), so the broker sends that state again: after an unblock,
+   * that person's presence and profile.
+   */
+  replayRetained(only?: (filter: string) => boolean): void
   /** The API of a feature this one declared in `dependsOn`. */
   use<T>(feature: string): T
 }

@@ -130,8 +130,8 @@ export class Kernel {
       connected: () => this.session?.connected === true,
       addRoute: (route: Route) => this.router.add(route, this.session?.connected === true),
       removeRoute: (filter: string) => this.router.remove(filter, this.session?.connected === true),
-      replayRetained: () => {
-        const subs = this.router.retainedSubscriptions()
+      replayRetained: (only?: (filter: string) => boolean) => {
+        const subs = this.router.retainedSubscriptions(only)
         if (this.session?.connected && Object.keys(subs).length) this.session.subscribe(subs)
       },
       use: <T>(name: string): T => {

@@ -97,10 +97,10 @@ export class TopicRouter {
     return this.routes.has(filter)
   }
 
-  /** The subscriptions of routes that keep retained state (presence, profiles): subscribing again replays it. */
-  retainedSubscriptions(): ISubscriptionMap {
+  /** The subscriptions of routes that keep retained state (presence, profiles), those `only` picks: subscribing again replays it. */
+  retainedSubscriptions(only: (filter: string) => boolean = () => true): ISubscriptionMap {
     const map: ISubscriptionMap = {}
-    for (const r of this.routes.values()) if (r.retained === 'accept') map[r.filter] = subscriptionOptions(r)
+    for (const r of this.routes.values()) if (r.retained === 'accept' && only(r.filter)) map[r.filter] = subscriptionOptions(r)
     return map
   }
 

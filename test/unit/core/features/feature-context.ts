@@ -36,7 +36,7 @@ export interface ContextParts {
   session: FakeSession
   /** What `use(name)` returns, by feature name; the test adds to it as it creates features. */
   apis: Map<string, unknown>
-  replayRetained?: () => void
+  replayRetained?: (only?: (filter: string) => boolean) => void
 }
 
 /** The context alice's features get, with the engine's timings but a one-day re-offer window. */

@@ -114,6 +114,7 @@ describe('TopicRouter', () => {
   it('retainedSubscriptions lists only the routes that keep retained state, to replay it', () => {
     router.reset([route('p', 'IMS/bob/Presence/+', 'accept'), route('m', 'IMS/me/Inbox/Msg/+', 'drop'), route('r', 'IMS/bob/Profile', 'accept')])
     expect(Object.keys(router.retainedSubscriptions()).sort()).toEqual(['IMS/bob/Presence/+', 'IMS/bob/Profile'])
+    expect(Object.keys(router.retainedSubscriptions((f) => f.endsWith('/Profile')))).toEqual(['IMS/bob/Profile'])
   })
 
   it('add/remove (un)subscribe at once only when connected, and add only for a new filter', () => {

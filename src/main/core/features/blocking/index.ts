@@ -95,7 +95,9 @@ export const blockingFeature = defineFeature({
           ctx.log.error('a blocking listener failed', { error: (err as Error).message })
         }
       }
-      if (!isBlocked) ctx.replayRetained()
+      // Their retained state again (presence, profile: everything under R/{them}/), not everyone's.
+      const root = ctx.account()?.root
+      if (!isBlocked && root) ctx.replayRetained((filter) => filter.startsWith(`${root}/${user}/`))
     }
 
     /** Records a block or unblock (inside a transaction) and applies it here; false when nothing changed. */
