@@ -203,6 +203,12 @@ export const devicesFeature = defineFeature({
     channel.register('read', ReadSchema, ({ conversationId, upTo }) => {
       const c = conversations.store.get(conversationId)
       if (!c) return
+      if (c.folder === 'requests') {
+        // A message request read is not "seen" (no read receipt is owed while it is one): only the count goes.
+        if (c.unread === 0) return
+        conversations.store.markRead(conversationId)
+        return () => conversations.announce(conversationId)
+      }
       messages.markSeen(conversationId, upTo)
       const remaining = messages.unseenCount(conversationId)
       if (c.unread === remaining) return
