@@ -32,7 +32,7 @@ export function setupMessageRequests(ctx: FeatureContext): void {
     conversations.remove(conversationId)
   }
 
-  // Deleted here or on another device of mine: gone from every list.
+  // Deleted by the engine (here, or for a block): gone from every list.
   ctx.onStop(api.on('conversationRemoved', ({ conversationId }) => conversations.remove(conversationId)))
 
   ctx.provide(MessageRequestsActionsKey, {
