@@ -3,11 +3,13 @@ import type { CliCommand } from '../command'
 import { BLOCKING_COMMANDS } from './blocking'
 import { CONTACT_COMMANDS } from './contacts'
 import { DEVICE_COMMANDS } from './devices'
+import { GROUP_COMMANDS } from './groups'
 import { MESSAGE_COMMANDS } from './messages'
 import { MOMENT_COMMANDS } from './moments'
 import { PHONE_COMMANDS } from './phone'
 import { PRESENCE_COMMANDS } from './presence'
 import { PROFILE_COMMANDS } from './profiles'
+import { ROOM_COMMANDS } from './rooms'
 
 export const COMMANDS: readonly CliCommand[] = [
   ...MESSAGE_COMMANDS,
@@ -18,4 +20,6 @@ export const COMMANDS: readonly CliCommand[] = [
   ...PROFILE_COMMANDS,
   ...PHONE_COMMANDS,
   ...DEVICE_COMMANDS,
+  ...GROUP_COMMANDS,
+  ...ROOM_COMMANDS,
 ]

@@ -7,10 +7,12 @@
 import type { z } from 'zod'
 import { accountContract } from './account'
 import { blockingContract } from './blocking'
+import { broadcastsContract } from './broadcasts'
 import { contactsContract } from './contacts'
 import { conversationsContract } from './conversations'
 import type { EventsOf, ServiceOf, Unsubscribe } from './define'
 import { devicesContract } from './devices'
+import { groupsContract } from './groups'
 import { messageRequestsContract } from './message-requests'
 import { messagesContract } from './messages'
 import { momentsContract } from './moments'
@@ -18,6 +20,7 @@ import { phoneContract } from './phone'
 import { presenceContract } from './presence'
 import { profilesContract } from './profiles'
 import { receiptsContract } from './receipts'
+import { roomsContract } from './rooms'
 import { typingContract } from './typing'
 
 export const CONTRACT = {
@@ -34,6 +37,9 @@ export const CONTRACT = {
   profiles: profilesContract,
   moments: momentsContract,
   phone: phoneContract,
+  groups: groupsContract,
+  rooms: roomsContract,
+  broadcasts: broadcastsContract,
 } as const
 
 type Contract = typeof CONTRACT
@@ -62,8 +68,10 @@ export type ParleyApi = ParleyServices & {
 export type { Unsubscribe }
 export * from './account'
 export * from './blocking'
+export * from './broadcasts'
 export * from './contacts'
 export * from './devices'
+export * from './groups'
 export * from './message-requests'
 export * from './moments'
 export * from './phone'
@@ -72,4 +80,5 @@ export * from './conversations'
 export * from './messages'
 export * from './presence'
 export * from './receipts'
+export * from './rooms'
 export * from './typing'

@@ -17,6 +17,9 @@ import { messageRequestsFeature } from './message-requests'
 import { profilesFeature } from './profiles'
 import { momentsFeature } from './moments'
 import { phoneFeature } from './phone'
+import { groupsFeature } from './groups'
+import { roomsFeature } from './rooms'
+import { broadcastsFeature } from './broadcasts'
 
 export const FEATURES: readonly Feature[] = [
   conversationsFeature,
@@ -31,6 +34,9 @@ export const FEATURES: readonly Feature[] = [
   profilesFeature,
   momentsFeature,
   phoneFeature,
+  groupsFeature,
+  roomsFeature,
+  broadcastsFeature,
 ]
 
 /** Every migration, kernel's and features', in the one global order. */

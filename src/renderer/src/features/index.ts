@@ -16,6 +16,9 @@ import { blocking } from './blocking'
 import { moments } from './moments'
 import { phone } from './phone'
 import { devices } from './devices'
+import { groups } from './groups'
+import { rooms } from './rooms'
+import { broadcasts } from './broadcasts'
 
 export const FEATURES: readonly Feature[] = [
   account,
@@ -31,4 +34,7 @@ export const FEATURES: readonly Feature[] = [
   moments,
   phone,
   devices,
+  groups,
+  rooms,
+  broadcasts,
 ]
