@@ -1,9 +1,16 @@
-import type { ChatMessage, ConnectionStatus } from '../../shared/contract'
+import { z } from 'zod'
+import { MAX_LIST_RECIPIENTS, type ChatMessage, type ConnectionStatus } from '../../shared/contract'
 import { dmConversationId } from '../../shared/protocol/conversation-id'
 import { NameSchema } from '../../shared/protocol/names'
 import { MessageTextSchema } from '../../shared/schemas'
 import { Count, defineCommand, field, positionals, type CliCommand } from '../command'
-import { delay, ensureAccount, EXIT, reportQueued, requireOwner, sendAndWait, type CommandContext } from '../common'
+import { delay, ensureAccount, EXIT, reportQueued, requireOwner, sendAndWait, withinTimeout, type CommandContext } from '../common'
+
+/** `--to a,b,c`: one or more names, each valid; a name given twice counts once. */
+const RecipientList = z
+  .string()
+  .transform((s) => [...new Set(s.split(','))])
+  .pipe(z.array(NameSchema).min(1).max(MAX_LIST_RECIPIENTS, { error: `at most ${MAX_LIST_RECIPIENTS} recipients.` }))
 
 /** A received message as a script sees it: one JSON object per line. */
 function messageLine(m: ChatMessage): string {
@@ -49,11 +56,13 @@ async function history({ core, io, opts }: CommandContext, c: { with: string; li
   return EXIT.ok
 }
 
-/** Sends one message and waits until the broker has it (exit 0) or refused it (exit 1). */
-async function send(ctx: CommandContext, c: { to: string; text: string }): Promise<number> {
+/** Sends one message and waits until the broker has it (exit 0) or refused it (exit 1); to a list: sendToList. */
+async function send(ctx: CommandContext, c: { to: string[]; text: string }): Promise<number> {
   const { core, io } = ctx
   await ensureAccount(ctx)
-  const conversation = await core.services.conversations.open(c.to)
+  if (c.to.length > 1) return sendToList(ctx, c.to, c.text)
+  const to = c.to[0]!
+  const conversation = await core.services.conversations.open(to)
   const r = await sendAndWait(
     ctx,
     'message',
@@ -62,11 +71,55 @@ async function send(ctx: CommandContext, c: { to: string; text: string }): Promi
   )
   if (r === 'timeout') return reportQueued(ctx, 'Not delivered to the broker yet', 'The message')
   if (r.status === 'failed') {
-    io.err(`parley: Not sent to ${c.to}: ${r.error ?? 'the broker refused it.'}`)
+    io.err(`parley: Not sent to ${to}: ${r.error ?? 'the broker refused it.'}`)
     return EXIT.failed
   }
-  io.err(`Sent to ${c.to} (${r.id}).`)
+  io.err(`Sent to ${to} (${r.id}).`)
   return EXIT.ok
+}
+
+/**
+ * One text to several people, stored for all of them at once (each its own message
+ * and outbox entry), then waits until the broker has every one: one line per
+ * recipient; exit 0 all sent, 1 any refused, 3 any still queued at --timeout.
+ */
+async function sendToList(ctx: CommandContext, to: readonly string[], text: string): Promise<number> {
+  const { core, io } = ctx
+  const settled = new Map<string, ChatMessage>()
+  let wanted = new Set<string>()
+  let allSettled: () => void = () => {}
+  const done = new Promise<void>((r) => (allSettled = r))
+  const note = (m: ChatMessage): void => {
+    if (m.direction !== 'out' || m.status === 'pending' || settled.has(m.id)) return
+    settled.set(m.id, m)
+    if (wanted.size > 0 && [...wanted].every((id) => settled.has(id))) allSettled()
+  }
+  const off = core.onEvent((name, payload) => {
+    if (name === 'message') note(payload as ChatMessage)
+  })
+  try {
+    const sent = await core.services.messages.sendToMany({ to: [...to], text })
+    wanted = new Set(sent.map((m) => m.id))
+    for (const m of sent) note(m)
+    if ([...wanted].every((id) => settled.has(id))) allSettled()
+    const r = await withinTimeout(ctx, done)
+    let code: number = EXIT.ok
+    for (const m of sent) {
+      const peer = m.conversationId.slice('dm:'.length)
+      const outcome = settled.get(m.id)
+      if (!outcome) {
+        io.err(`Queued for ${peer} (${m.id}): not at the broker yet.`)
+        if (code === EXIT.ok) code = EXIT.timeout
+      } else if (outcome.status === 'failed') {
+        io.err(`parley: Not sent to ${peer}: ${outcome.error ?? 'the broker refused it.'}`)
+        code = EXIT.failed
+      } else io.err(`Sent to ${peer} (${m.id}).`)
+    }
+    if (r === 'timeout' && code === EXIT.timeout) return reportQueued(ctx, 'Not all delivered to the broker yet', 'What is missing')
+    return code
+  } finally {
+    off()
+  }
 }
 
 /** Prints incoming messages until --count, --timeout or a signal; meanwhile the core keeps us present and re-offers what waits for a receipt. */
@@ -103,10 +156,12 @@ async function listen(ctx: CommandContext, c: { count: number | null }): Promise
 export const MESSAGE_COMMANDS: readonly CliCommand[] = [
   defineCommand({
     name: 'send',
-    usage: `send      --user NAME --to NAME [--broker URL] "text"   send one message (waits until the broker has it)`,
+    usage: `send      --user NAME --to NAME[,NAME…] [--broker URL] "text"
+                                                       send one message (waits until the broker has it); to a
+                                                       list, each gets it in their own chat (one line each)`,
     options: { to: { type: 'string' } },
     parse: ({ args, values }) => ({
-      to: field(NameSchema, values.to, '--to'),
+      to: field(RecipientList, values.to, '--to'),
       text: field(MessageTextSchema, positionals(args, 1, 'send takes exactly one message text (quote it).')[0], 'message'),
     }),
     run: send,

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ConversationIdSchema } from '../protocol/conversation-id'
 import { MessageIdSchema } from '../protocol/envelope'
+import { NameSchema } from '../protocol/names'
 import { MessageTextSchema, PageCursorSchema } from '../schemas'
 import { defineContract } from './define'
 
@@ -41,9 +42,24 @@ export type PageQuery = z.input<typeof PageQuerySchema>
 export const SendInputSchema = z.object({ conversationId: ConversationIdSchema, text: MessageTextSchema })
 export type SendInput = z.infer<typeof SendInputSchema>
 
+/** Most recipients one list send takes (each gets their own message and outbox entry). */
+export const MAX_LIST_RECIPIENTS = 256
+
+export const SendToManyInputSchema = z.object({
+  to: z.array(NameSchema).min(1, { error: 'Name at least one recipient.' }).max(MAX_LIST_RECIPIENTS, { error: `A list can have at most ${MAX_LIST_RECIPIENTS} recipients.` }),
+  text: MessageTextSchema,
+})
+export type SendToManyInput = z.infer<typeof SendToManyInputSchema>
+
 export interface MessageService {
   page(query: PageQuery): Promise<MessagePage>
   send(input: SendInput): Promise<ChatMessage>
+  /**
+   * Sends one text to several people, each in our 1:1 conversation as a message of
+   * its own (its own id and outbox entry), all stored in one transaction; a name
+   * given twice gets it once. The messages, in the order of `to`.
+   */
+  sendToMany(input: SendToManyInput): Promise<ChatMessage[]>
   /** Puts a failed message back in the outbox. */
   retry(messageId: string): Promise<ChatMessage>
   /** Deletes a message from this history only ("delete for me"). */
@@ -60,6 +76,7 @@ export const messagesContract = defineContract<MessageService, MessageEvents>()(
   methods: {
     page: z.tuple([PageQuerySchema]),
     send: z.tuple([SendInputSchema]),
+    sendToMany: z.tuple([SendToManyInputSchema]),
     retry: z.tuple([MessageIdSchema]),
     remove: z.tuple([MessageIdSchema]),
   },

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../../../shared/contract'
-import { PageQuerySchema, SendInputSchema } from '../../../../shared/contract'
+import { PageQuerySchema, SendInputSchema, SendToManyInputSchema } from '../../../../shared/contract'
 import { dmConversationId, parseConversationId, type ConversationKind } from '../../../../shared/protocol/conversation-id'
 import { MessageIdSchema } from '../../../../shared/protocol/envelope'
 import { NameSchema } from '../../../../shared/protocol/names'
@@ -50,6 +50,16 @@ export const messagesFeature = defineFeature({
       const topic = transport.topic(account, c.address)
       const e = envelope('text', account.user, { text: m.text }, { id: m.id, ts: m.ts, ...(m.senderDevice ? { dev: m.senderDevice } : {}), ...(m.seq !== null ? { seq: m.seq } : {}) })
       ctx.publisher.enqueue({ owner: OWNER, ref: m.id, topic, payload: ctx.codec.encode(e, topic), reoffer: transport.reoffer })
+    }
+
+    /** Stores a message I send from this device and puts it in the outbox (inside the caller's transaction); its id. */
+    const storeOutgoing = (account: Account, conversationId: string, text: string): string => {
+      const e = envelope('text', account.user, { text }, { dev: account.deviceId, seq: store.nextSequence('out') })
+      const m = { id: e.id, conversationId, senderDevice: account.deviceId, ts: e.ts, seq: e.seq ?? null, text }
+      enqueue(account, m)
+      store.insert({ ...m, sender: account.user, direction: 'out', status: 'pending' })
+      for (const l of sentListeners) l(m)
+      return e.id
     }
 
     /** Pending messages written before the kernel had an outbox go into it once. */
@@ -121,17 +131,19 @@ export const messagesFeature = defineFeature({
         async send(input) {
           const account = ctx.requireAccount()
           const { conversationId, text } = SendInputSchema.parse(input)
-          const id = store.transaction(() => {
-            const e = envelope('text', account.user, { text }, { dev: account.deviceId, seq: store.nextSequence('out') })
-            const m = { id: e.id, conversationId, senderDevice: account.deviceId, ts: e.ts, seq: e.seq ?? null, text }
-            enqueue(account, m)
-            store.insert({ ...m, sender: account.user, direction: 'out', status: 'pending' })
-            for (const l of sentListeners) l(m)
-            return e.id
-          })
+          const id = store.transaction(() => storeOutgoing(account, conversationId, text))
           const m = store.get(id)!
           announceOne(m)
           return m
+        },
+        async sendToMany(input) {
+          const account = ctx.requireAccount()
+          const { to, text } = SendToManyInputSchema.parse(input)
+          // One transaction: every recipient's message and outbox entry, or none (a quit halfway loses nothing).
+          const ids = store.transaction(() => [...new Set(to)].map((peer) => storeOutgoing(account, dmConversationId(peer), text)))
+          const sent = ids.map((id) => store.get(id)!)
+          announce(sent)
+          return sent
         },
         async retry(messageId) {
           const account = ctx.requireAccount()
