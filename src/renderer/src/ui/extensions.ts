@@ -9,7 +9,7 @@
  * are called inside the reader's computed, so whatever store they read is tracked.
  */
 import { inject, markRaw, shallowReactive, type Component, type InjectionKey } from 'vue'
-import type { ConversationSummary } from '../../../shared/contract'
+import type { ChatMessage, ConversationSummary } from '../../../shared/contract'
 
 /** What a contribution is told about a conversation. */
 export type ConversationRef = Pick<ConversationSummary, 'id' | 'kind' | 'peer'>
@@ -42,6 +42,13 @@ export interface TextContribution<Args> {
   text(args: Args): string | null
 }
 
+/** What the composer offers while the text before the caret asks for it (an @mention). */
+export interface ComposerSuggestions {
+  /** Where the text to replace starts (the `@`); it ends at the caret. */
+  start: number
+  items: readonly { key: string; label: string; hint?: string; insert: string }[]
+}
+
 export interface ExtensionPoints {
   /** Drawn on a conversation's avatar (bottom corner), in its row and in the chat header. Props: `conversation`, `size`. */
   'conversation.avatar': Component<{ conversation: ConversationRef; size: number }>
@@ -51,6 +58,20 @@ export interface ExtensionPoints {
   'conversation.preview': TextContribution<{ conversation: ConversationRef }>
   /** Told of every edit of a conversation's draft (cheap: called on each input event). */
   'composer.input': (conversationId: string, text: string) => void
+  /**
+   * Completions for the text before the caret (`before`), e.g. group members after an `@`;
+   * the composer lists them (Up/Down, Enter or Tab picks, Esc closes) and puts the picked
+   * one's `insert` in place of `before.slice(start)`. The first that answers wins.
+   */
+  'composer.suggest': (conversationId: string, before: string) => ComposerSuggestions | null
+  /** Above the first bubble of a run of one sender's messages (the sender's name in a group). Props: `message`. */
+  'message.header': Component<{ message: ChatMessage }>
+  /** Why a message stands out ("Mentions you"): the bubble is highlighted and says so; null: it does not. */
+  'message.highlight': TextContribution<{ message: ChatMessage }>
+  /** More about a message of mine, added to its status mark's tooltip ("Delivered to 2 of 3, read by 1"). */
+  'message.details': TextContribution<{ message: ChatMessage }>
+  /** A picture for a conversation that is not a person (a group's photo); null: initials of its title. */
+  'conversation.image': TextContribution<{ conversation: ConversationRef }>
   /** Small controls under my own name in the sidebar header. No props. */
   'sidebar.me': Component
   /** Buttons in the sidebar header, beside "new conversation" (settings). No props. */
