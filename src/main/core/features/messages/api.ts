@@ -21,6 +21,21 @@ export interface ConversationTransport {
   topic(account: Account, address: string): string
   /** Offer again until a delivery receipt confirms it (1:1 messages). */
   reoffer: boolean
+  /**
+   * The payload to publish instead of a sealed envelope, for kinds whose peers are
+   * not Parley (a room's plain text for any MQTT client).
+   */
+  encode?(account: Account, address: string, m: SentMessage): Buffer
+}
+
+/** A message that did not come as a Parley envelope (a room's plain text): the kind that received it says who sent it. */
+export interface ForeignMessage {
+  id: string
+  conversationId: string
+  /** As the kind read it from the payload; not a Parley user name. */
+  sender: string
+  ts: number
+  text: string
 }
 
 /** What other features get from the messages feature (through `dependsOn: ['messages']`). */
@@ -52,6 +67,13 @@ export interface MessagesApi {
    * once by id. Returns it when it is new, to `announce` after the commit.
    */
   storeMirrored(m: SentMessage): ChatMessage | null
+  /**
+   * Stores incoming messages that came as something other than a Parley envelope,
+   * inside the caller's (the receive path's) transaction: status 'received', no
+   * receipts, no onReceived listeners (there is no Parley sender to answer). Returns
+   * those that were new, to `announce` after the commit.
+   */
+  storeForeign(rows: readonly ForeignMessage[]): ChatMessage[]
   /** Lets a conversation kind (groups, rooms) send through the messages feature. */
   registerTransport(kind: ConversationKind, transport: ConversationTransport): void
   /** Deletes a conversation and every message in it from this history (a message request turned down). */

@@ -49,7 +49,8 @@ export const messagesFeature = defineFeature({
       if (!c || !transport) throw new ParleyError(`Messages cannot be sent to ${m.conversationId} yet.`, 'invalid-argument')
       const topic = transport.topic(account, c.address)
       const e = envelope('text', account.user, { text: m.text }, { id: m.id, ts: m.ts, ...(m.senderDevice ? { dev: m.senderDevice } : {}), ...(m.seq !== null ? { seq: m.seq } : {}) })
-      ctx.publisher.enqueue({ owner: OWNER, ref: m.id, topic, payload: ctx.codec.encode(e, topic), reoffer: transport.reoffer })
+      const payload = transport.encode ? transport.encode(account, c.address, m) : ctx.codec.encode(e, topic)
+      ctx.publisher.enqueue({ owner: OWNER, ref: m.id, topic, payload, reoffer: transport.reoffer })
     }
 
     /** Stores a message I send from this device and puts it in the outbox (inside the caller's transaction); its id. */
@@ -96,6 +97,9 @@ export const messagesFeature = defineFeature({
       storeMirrored(m) {
         const account = ctx.requireAccount()
         return store.insertMany([{ ...m, sender: account.user, direction: 'out', status: 'sent' }])[0] ?? null
+      },
+      storeForeign(rows) {
+        return store.insertMany(rows.map((r) => ({ ...r, senderDevice: null, direction: 'in', seq: null, status: 'received' })))
       },
       registerTransport: (kind, transport) => void transports.set(kind, transport),
       removeConversation(conversationId) {
