@@ -29,4 +29,5 @@ export const ConversationIdSchema = z
   .string()
   .min(1)
   .max(300)
-  .regex(/^(?:(?:dm|group|system):[^/+#\s]+|room:[^+#\s]+)$/u, { error: 'Unknown conversation.' })
+  // A room's address is a topic or a topic filter: `/`, `+` and `#` are allowed there (never whitespace).
+  .regex(/^(?:(?:dm|group|system):[^/+#\s]+|room:\S+)$/u, { error: 'Unknown conversation.' })
