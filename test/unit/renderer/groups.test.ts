@@ -272,6 +272,20 @@ describe('groups over a fake API', () => {
     expect(extensions.text('message.details', { message: message({ id: 'm10', direction: 'out', status: 'pending' }) })).toBeNull()
   })
 
+  it('keeps a mention as news until its conversation is read', async () => {
+    await install()
+    const store = useGroupsStore(pinia)
+    const conversations = useConversationsStore(pinia)
+    const summary = { id: ref.id, kind: 'group' as const, peer: ref.peer, title: 'Hikers', folder: 'inbox' as const, lastMessage: null, unread: 1, updatedAt: 20 }
+    fake.emit('conversation', summary)
+    fake.emit('groupMention', { groupId: ref.peer, conversationId: ref.id, messageId: 'm5', from: 'bob', text: '@alice hi' })
+    fake.emit('groupMention', { groupId: ref.peer, conversationId: ref.id, messageId: 'm5', from: 'bob', text: '@alice hi' })
+    expect(store.mentioned[ref.id]).toEqual(['m5'])
+    fake.emit('conversation', { ...summary, unread: 0, updatedAt: 21 })
+    await vi.waitFor(() => expect(store.mentioned[ref.id]).toBeUndefined())
+    expect(conversations.byId[ref.id]?.unread).toBe(0)
+  })
+
   it('completes @mentions with the other members, not me and not invitees', async () => {
     fake.groups.list.mockResolvedValue([group({ members: [member('alice', 'member', true), member('bob'), member('bonnie', 'invited'), member('carol')] })])
     const { extensions } = await install()

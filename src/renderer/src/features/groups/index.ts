@@ -10,6 +10,7 @@ import GroupDetails from './GroupDetails.vue'
 import GroupDetailsButton from './GroupDetailsButton.vue'
 import GroupInvites from './GroupInvites.vue'
 import { setupGroups } from './io'
+import MentionBadge from './MentionBadge.vue'
 import NewGroupButton from './NewGroupButton.vue'
 import NewGroupDialog from './NewGroupDialog.vue'
 import SenderName from './SenderName.vue'
@@ -26,6 +27,7 @@ function setup(ctx: FeatureContext): void {
   ctx.extensions.add('conversation.actions', GroupDetailsButton)
   ctx.extensions.add('conversation.banner', GroupBanner)
   ctx.extensions.add('message.header', SenderName)
+  ctx.extensions.add('conversation.avatar', MentionBadge)
 }
 
 export const groups = defineFeature({ name: 'groups', dependsOn: ['account', 'conversations', 'presence', 'profiles', 'contacts'], setup })

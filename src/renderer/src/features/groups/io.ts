@@ -1,9 +1,9 @@
 /** The groups feature's I/O: the list of groups and invites kept current by events, the admin actions, and receipt counts. */
-import { inject, type InjectionKey } from 'vue'
+import { inject, watch, type InjectionKey } from 'vue'
 import type { CreateGroupInput, GroupSummary } from '../../../../shared/contract'
 import { warn } from '../../ui/errors'
 import { AccountActionsKey } from '../account'
-import { ConversationsActionsKey } from '../conversations'
+import { ConversationsActionsKey, useConversationsStore } from '../conversations'
 import type { FeatureContext } from '../feature'
 import { useGroupsStore } from './store'
 
@@ -52,6 +52,15 @@ export function setupGroups(ctx: FeatureContext): void {
   ctx.onStop(api.on('group', (g) => store.set(g)))
   ctx.onStop(api.on('groupRemoved', ({ id }) => store.drop(id)))
   ctx.onStop(api.on('groupReceipts', (c) => store.setReceipts(c)))
+  ctx.onStop(api.on('groupMention', (m) => store.addMention(m.conversationId, m.messageId)))
+  // A mention is news until its conversation is read.
+  const conversationsStore = useConversationsStore(ctx.pinia)
+  ctx.onStop(
+    watch(
+      () => Object.keys(store.mentioned).filter((id) => (conversationsStore.byId[id]?.unread ?? 0) === 0),
+      (read) => read.forEach((id) => store.clearMentions(id)),
+    ),
+  )
 
   const update = async (p: Promise<GroupSummary>): Promise<void> => {
     store.set(await p)

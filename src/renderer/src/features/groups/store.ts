@@ -9,6 +9,8 @@ export const useGroupsStore = defineStore('groups', () => {
   const byId = ref<Record<string, GroupSummary>>({})
   /** Receipt counts of my group messages, by message id (read when a message is on screen, then kept by events). */
   const receipts = ref<Record<string, GroupReceiptCounts>>({})
+  /** Group conversations with an unread message that @mentions me: conversation id → those messages. */
+  const mentioned = ref<Record<string, string[]>>({})
   /** The "New group" dialog is open. */
   const creating = ref(false)
   /** The group whose details dialog is open. */
@@ -40,6 +42,15 @@ export const useGroupsStore = defineStore('groups', () => {
     receipts.value[counts.messageId] = counts
   }
 
+  function addMention(conversationId: string, messageId: string): void {
+    const ids = mentioned.value[conversationId] ?? []
+    if (!ids.includes(messageId)) mentioned.value[conversationId] = [...ids, messageId]
+  }
+
+  function clearMentions(conversationId: string): void {
+    delete mentioned.value[conversationId]
+  }
+
   function showCreate(open: boolean): void {
     creating.value = open
   }
@@ -48,5 +59,5 @@ export const useGroupsStore = defineStore('groups', () => {
     detailsFor.value = id
   }
 
-  return { byId, receipts, creating, detailsFor, all, invites, byConversation, details, replaceAll, set, drop, setReceipts, showCreate, showDetails }
+  return { byId, receipts, mentioned, creating, detailsFor, all, invites, byConversation, details, replaceAll, set, drop, setReceipts, addMention, clearMentions, showCreate, showDetails }
 })
