@@ -66,6 +66,8 @@ export interface ExtensionPoints {
   'composer.suggest': (conversationId: string, before: string) => ComposerSuggestions | null
   /** Above the first bubble of a run of one sender's messages (the sender's name in a group). Props: `message`. */
   'message.header': Component<{ message: ChatMessage }>
+  /** Small marks in every bubble beside its time (a room message's topic and "retained"). Props: `message`. */
+  'message.meta': Component<{ message: ChatMessage }>
   /** Why a message stands out ("Mentions you"): the bubble is highlighted and says so; null: it does not. */
   'message.highlight': TextContribution<{ message: ChatMessage }>
   /** More about a message of mine, added to its status mark's tooltip ("Delivered to 2 of 3, read by 1"). */
