@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { MAX_TEXT_LENGTH } from '../schemas'
-import { DisplayNameSchema, NameSchema, RequestNoteSchema, StatusLineSchema } from './names'
+import { GroupIdSchema } from './group-id'
+import { DisplayNameSchema, NameSchema, RequestNoteSchema, StatusLineSchema, shownTextSchema } from './names'
 
 export const ENVELOPE_VERSION = 1
 
@@ -21,6 +22,12 @@ export const AvatarSchema = z
 /** Hex SHA-256 ids: a salted hash of an E.164 phone number (docs/protocol.md). */
 export const PhoneIdSchema = z.string().regex(/^[0-9a-f]{64}$/, { error: 'A phone id is 64 hex digits.' })
 
+/** Most people (members and invitees) in one group's metadata. */
+export const MAX_GROUP_PEOPLE = 256
+
+/** A person in a group's metadata. */
+export const GroupPersonSchema = z.object({ user: NameSchema, state: z.enum(['invited', 'member']), admin: z.boolean() })
+
 /** Most message ids one receipt carries (a burst is acknowledged in slices). */
 export const MAX_RECEIPT_IDS = 1000
 
@@ -40,7 +47,15 @@ const base = {
  * through one path.
  */
 export const EnvelopeSchema = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('text'), body: z.object({ text: z.string().min(1).max(MAX_TEXT_LENGTH) }) }),
+  z.object({
+    ...base,
+    type: z.literal('text'),
+    body: z.object({
+      text: z.string().min(1).max(MAX_TEXT_LENGTH),
+      /** In a group: the user names the text @mentions (a receiver also finds `@name` in the text). */
+      mentions: z.array(NameSchema).max(MAX_GROUP_PEOPLE).optional(),
+    }),
+  }),
   z.object({
     ...base,
     type: z.literal('receipt'),
@@ -82,6 +97,35 @@ export const EnvelopeSchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('sync'),
     body: z.object({ iv: z.string().max(64), data: z.string().max(120_000), tag: z.string().max(64) }),
+  }),
+  /**
+   * Retained on `R/{group}` by an admin: the whole state of the group. Members keep
+   * the highest version whose publisher was an admin of the version before it.
+   */
+  z.object({
+    ...base,
+    type: z.literal('group-meta'),
+    body: z
+      .object({
+        name: shownTextSchema('A group name', 64),
+        avatar: AvatarSchema.optional(),
+        members: z.array(GroupPersonSchema).min(1).max(MAX_GROUP_PEOPLE),
+        version: z.number().int().min(1),
+      })
+      .refine((b) => new Set(b.members.map((m) => m.user)).size === b.members.length, { error: 'a person is listed twice' })
+      .refine((b) => b.members.some((m) => m.admin && m.state === 'member'), { error: 'a group needs an admin' })
+      .refine((b) => b.members.every((m) => !m.admin || m.state === 'member'), { error: 'an invitee cannot be an admin' }),
+  }),
+  /** On `R/{to}/Inbox/Group/{from}`: an admin invites `to`, or a member answers an admin (accept, decline, leave). */
+  z.object({
+    ...base,
+    type: z.literal('group-membership'),
+    body: z.object({
+      group: GroupIdSchema,
+      action: z.enum(['invite', 'accept', 'decline', 'leave']),
+      /** With an invite: the group's name, shown until its metadata confirms it. */
+      name: shownTextSchema('A group name', 64).optional(),
+    }),
   }),
   z.object({
     ...base,

@@ -42,6 +42,8 @@ export const NameSchema = z
     error: 'A name must be in composed Unicode form (NFC): type accented letters as single characters.',
   })
   .refine((s) => !s.startsWith('$'), { error: 'A name cannot start with "$".' })
+  // Group ids are topic levels next to user names (`R/{group}` beside `R/{user}`): a user cannot take their shape.
+  .refine((s) => !/^grp_/i.test(s), { error: 'A name cannot start with "grp_" (that is how group ids start).' })
 
 /** Returns a person-readable reason when `name` is not a valid name, otherwise null. */
 export function nameProblem(name: unknown): string | null {

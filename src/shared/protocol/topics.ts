@@ -5,9 +5,10 @@
 
 /**
  * The inbox kinds: `R/{to}/Inbox/{kind}/{from}`. Friend requests and their answers
- * use seed 000's two-level kinds (`Add/GFReq`, `Add/GFResp`).
+ * use seed 000's two-level kinds (`Add/GFReq`, `Add/GFResp`); group invites and
+ * answers use `Group`, receipts for group messages `GRcpt`.
  */
-export type InboxKind = 'Msg' | 'Rcpt' | 'Typing' | 'Add/GFReq' | 'Add/GFResp'
+export type InboxKind = 'Msg' | 'Rcpt' | 'Typing' | 'Add/GFReq' | 'Add/GFResp' | 'Group' | 'GRcpt'
 
 export function inboxTopic(root: string, kind: InboxKind, to: string, from: string): string {
   return `${root}/${to}/Inbox/${kind}/${from}`
@@ -123,4 +124,28 @@ export function topicMatches(filter: string, topic: string): boolean {
     if (level !== '+' && level !== t[i]) return false
   }
   return f.length === t.length
+}
+
+/** A group's retained metadata (exactly this topic) and, one level down, its members' messages. */
+export function groupTopic(root: string, group: string): string {
+  return `${root}/${group}`
+}
+
+/** Where `member` publishes messages to the group: the last level is the sender. */
+export function groupMemberTopic(root: string, group: string, member: string): string {
+  return `${root}/${group}/${member}`
+}
+
+/** One subscription gets the metadata and every member's messages. */
+export function groupFilter(root: string, group: string): string {
+  return `${root}/${group}/#`
+}
+
+/** `R/{group}` → {group}, `R/{group}/{member}` → {group, member}; anything else null. */
+export function parseGroupTopic(root: string, topic: string): { group: string; member: string | null } | null {
+  const parts = topic.split('/')
+  if (parts[0] !== root || !parts[1]) return null
+  if (parts.length === 2) return { group: parts[1], member: null }
+  if (parts.length === 3 && parts[2]) return { group: parts[1], member: parts[2] }
+  return null
 }

@@ -33,7 +33,7 @@ export type SenderCheck = (sender: string) => string | null
 /** Says why this decoded envelope must be dropped all the same (sent while its sender was blocked), or null. */
 export type EnvelopeCheck = (e: Envelope) => string | null
 
-const LARGE_TYPES: ReadonlySet<EnvelopeType> = new Set(['profile', 'sync'])
+const LARGE_TYPES: ReadonlySet<EnvelopeType> = new Set(['profile', 'sync', 'group-meta'])
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 

@@ -57,6 +57,7 @@ export class ConversationStore {
          VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT(id) DO NOTHING`,
       ),
       setFolder: db.prepare(`UPDATE conversations SET folder = ? WHERE id = ? AND folder <> ?`),
+      setTitle: db.prepare(`UPDATE conversations SET title = ? WHERE id = ? AND title <> ?`),
       touch: db.prepare(`UPDATE conversations SET updated_at = max(updated_at, ?), unread = unread + ? WHERE id = ?`),
       remove: db.prepare(`DELETE FROM conversations WHERE id = ?`),
       get: db.prepare(`${SELECT} WHERE c.id = ?`),
@@ -95,6 +96,11 @@ export class ConversationStore {
   /** Moves a conversation to `folder`; returns true when it moved. */
   setFolder(id: string, folder: ConversationFolder): boolean {
     return this.q.setFolder.run(folder, id, folder).changes > 0
+  }
+
+  /** Sets the title shown (a group's display name; a 1:1 conversation keeps the peer's name); true when it changed. */
+  setTitle(id: string, title: string): boolean {
+    return this.q.setTitle.run(title, id, title).changes > 0
   }
 
   /** Moves the conversation's activity time forward and adds to its unread count. */

@@ -248,6 +248,7 @@ export const profilesFeature = defineFeature({
         const name = user === me() ? mine.current?.name : store.name(user)
         return name ?? user
       },
+      makeAvatar: async (bytes) => (await makeAvatar(bytes)).dataUrl,
     }
 
     return {
