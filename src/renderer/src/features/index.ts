@@ -19,6 +19,7 @@ import { devices } from './devices'
 import { groups } from './groups'
 import { rooms } from './rooms'
 import { broadcasts } from './broadcasts'
+import { sendList } from './send-list'
 
 export const FEATURES: readonly Feature[] = [
   account,
@@ -37,4 +38,5 @@ export const FEATURES: readonly Feature[] = [
   groups,
   rooms,
   broadcasts,
+  sendList,
 ]
