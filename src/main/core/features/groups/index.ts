@@ -344,7 +344,7 @@ export const groupsFeature = defineFeature({
     // ---- sending through the messages feature ----
     const memberRow = (group: string): GroupRow => {
       const row = store.get(group)
-      if (!row || row.membership !== 'member') throw new ParleyError('You are not a member of that group.', 'invalid-argument')
+      if (!row || row.membership !== 'member') throw new ParleyError('You are not a member of that group.')
       return row
     }
     messages.registerTransport('group', {
@@ -398,7 +398,7 @@ export const groupsFeature = defineFeature({
     }
     const asAdmin = (group: string): GroupRow => {
       const row = find(group)
-      if (row.membership !== 'member' || !isAdmin(row, me())) throw new ParleyError('Only an admin of the group can do that.', 'invalid-argument')
+      if (row.membership !== 'member' || !isAdmin(row, me())) throw new ParleyError('Only an admin of the group can do that.')
       return row
     }
     /** Stores an admin's new version, runs `alsoInTx`, then publishes it and tells the UI. */
@@ -469,7 +469,7 @@ export const groupsFeature = defineFeature({
           const row = asAdmin(group)
           const listed = findMember(row, who)
           if (listed?.state === 'member') return summary(row)
-          if (!listed && row.members.length >= MAX_GROUP_MEMBERS) throw new ParleyError(`A group can have at most ${MAX_GROUP_MEMBERS} people.`, 'invalid-argument')
+          if (!listed && row.members.length >= MAX_GROUP_MEMBERS) throw new ParleyError(`A group can have at most ${MAX_GROUP_MEMBERS} people.`)
           if (listed) {
             // Invited already: offer the invite again.
             store.transaction(() => sendMembership(account, who, row.id, 'invite', row.name))
@@ -481,7 +481,7 @@ export const groupsFeature = defineFeature({
           const account = ctx.requireAccount()
           const row = find(group)
           if (row.membership === 'member') return summary(row)
-          if (row.membership !== 'invited') throw new ParleyError('There is no invite to that group.', 'invalid-argument')
+          if (row.membership !== 'invited') throw new ParleyError('There is no invite to that group.', 'not-found')
           const updated: GroupRow = { ...row, membership: 'member', updatedAt: Date.now() }
           store.transaction(() => {
             store.put(updated)
@@ -508,7 +508,7 @@ export const groupsFeature = defineFeature({
         async leave(group) {
           const account = ctx.requireAccount()
           const row = find(group)
-          if (row.membership !== 'member') throw new ParleyError('You are not a member of that group.', 'invalid-argument')
+          if (row.membership !== 'member') throw new ParleyError('You are not a member of that group.')
           const others = row.members.filter((m) => m.user !== account.user)
           let updated: GroupRow = { ...row, membership: 'left', updatedAt: Date.now() }
           if (isAdmin(row, account.user)) {
@@ -552,7 +552,7 @@ export const groupsFeature = defineFeature({
           const who = NameSchema.parse(user)
           const row = asAdmin(group)
           const person = findMember(row, who)
-          if (person?.state !== 'member') throw new ParleyError(`${who} is not a member of the group (an invitee must accept first).`, 'invalid-argument')
+          if (person?.state !== 'member') throw new ParleyError(`${who} is not a member of the group (an invitee must accept first).`)
           if (person.admin) return summary(row)
           return change(row, nextMeta(row, (ms) => ms.map((m) => (m.user === who ? { ...m, admin: true } : m))))
         },
