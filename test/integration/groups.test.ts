@@ -3,6 +3,7 @@
  * offline member, chat, receipts as counts, admin rules, removal, rename), forged
  * and replayed metadata, hostile names and invites for groups that do not exist.
  */
+import { Jimp } from 'jimp'
 import { describe, expect, it } from 'vitest'
 import type { GroupSummary } from '../../src/shared/contract'
 import { encodeEnvelope, envelope } from '../../src/main/core/protocol/codec'
@@ -14,6 +15,12 @@ async function groupOf(node: Node, id: string): Promise<GroupSummary | undefined
 
 async function texts(node: Node, conversationId: string): Promise<string[]> {
   return (await node.services.messages.page({ conversationId, limit: 500 })).messages.map((m) => m.text)
+}
+
+/** A small real PNG, as base64. */
+async function pngBase64(size: number): Promise<string> {
+  const img = new Jimp({ width: size, height: size, color: 0x3366ccff })
+  return (await img.getBuffer('image/png')).toString('base64')
 }
 
 describe('groups', () => {
@@ -101,7 +108,11 @@ describe('groups', () => {
     await publish(raw, `IMS/${gid}`, encodeEnvelope(envelope('group-meta', 'bob', forged)), { retain: true })
     const old = { name: 'Weekend plans', members: [{ user: 'alice', state: 'member' as const, admin: true }], version: 1 }
     await publish(raw, `IMS/${gid}`, encodeEnvelope(envelope('group-meta', 'alice', old)), { retain: true })
+    // A hostile name, even from the admin's name: refused by the schema (nothing invisible in a group name).
+    const hostile = { name: 'evil\u202Egnp', members: [{ user: 'alice', state: 'member' as const, admin: true }], version: version + 1 }
+    await publish(raw, `IMS/${gid}`, encodeEnvelope(envelope('group-meta', 'alice', hostile as never)), { retain: true })
     await waitFor(() => alice.log.lines.some((l) => l.includes('not newer')), 'the replay to be dropped')
+    await waitFor(() => bob.log.lines.some((l) => l.includes('dropped group metadata') && l.includes('invisible')), 'the hostile name to be dropped')
     for (const n of [alice, bob]) {
       expect(n.log.lines.some((l) => l.includes('dropped group metadata') && l.includes('bob is not an admin'))).toBe(true)
       expect(await groupOf(n, gid)).toMatchObject({ name: 'Sunday plans', version })
@@ -148,4 +159,54 @@ describe('groups', () => {
     expect(dave.of('group')).toEqual([])
     await expect(dave.services.groups.accept(ghost)).rejects.toThrow(/no such group/)
   })
+
+  it('decline, leave, the last admin handing over, an avatar, mute, and a restart that keeps the group and what came meanwhile', async () => {
+    const erin = await env.online('erin')
+    const finn = await env.online('finn')
+    let gus = await env.online('gus')
+    const hal = await env.online('hal')
+    const g = await erin.services.groups.create({ name: 'Band', members: ['finn', 'gus', 'hal'], avatar: { base64: await pngBase64(300) } })
+    expect(g.avatar).toMatch(/^data:image\/jpeg;base64,/)
+    for (const n of [finn, gus, hal]) await waitFor(async () => (await groupOf(n, g.id))?.membership === 'invited', `${n.name} to see the invite`)
+    expect((await groupOf(finn, g.id))?.avatar).toBe(g.avatar)
+
+    // hal declines: gone for him, and erin's metadata drops him.
+    await hal.services.groups.decline(g.id)
+    expect(await groupOf(hal, g.id)).toBeUndefined()
+    expect(hal.of('groupRemoved')).toEqual([{ id: g.id }])
+    await waitFor(async () => !(await groupOf(erin, g.id))?.members.some((m) => m.user === 'hal'), 'erin to drop hal')
+
+    await finn.services.groups.accept(g.id)
+    await gus.services.groups.accept(g.id)
+    await waitFor(async () => (await groupOf(erin, g.id))?.members.every((m) => m.state === 'member'), 'finn and gus members')
+
+    // Muted: no ordinary notification, but a mention still says so.
+    expect((await gus.services.groups.setMuted(g.id, true)).muted).toBe(true)
+    await erin.services.messages.send({ conversationId: g.conversationId, text: 'soundcheck at 6, @gus' })
+    await waitFor(() => gus.of('groupMention').length === 1, 'the mention')
+    expect(gus.of('groupMention')[0]).toMatchObject({ groupId: g.id, from: 'erin', text: 'soundcheck at 6, @gus' })
+
+    // gus goes offline; erin posts; gus comes back to the group and the message, once.
+    const gusDir = gus.dataDir
+    await env.lab.close(gus)
+    await erin.services.messages.send({ conversationId: g.conversationId, text: 'while you were away' })
+    gus = await env.lab.open('gus', undefined, gusDir)
+    await gus.connected()
+    expect(await groupOf(gus, g.id)).toMatchObject({ membership: 'member', muted: true, name: 'Band' })
+    await waitFor(async () => (await texts(gus, g.conversationId)).includes('while you were away'), 'gus to catch up')
+    await sleep(300)
+    expect((await texts(gus, g.conversationId)).filter((t) => t === 'while you were away')).toHaveLength(1)
+
+    // finn leaves: the history stays, erin drops him.
+    expect((await finn.services.groups.leave(g.id)).membership).toBe('left')
+    await waitFor(async () => !(await groupOf(erin, g.id))?.members.some((m) => m.user === 'finn'), 'erin to drop finn')
+    expect(await texts(finn, g.conversationId)).toContain('soundcheck at 6, @gus')
+
+    // erin, the only admin, leaves: gus becomes the admin and can rename.
+    await erin.services.groups.leave(g.id)
+    await waitFor(async () => (await groupOf(gus, g.id))?.admin, 'gus to be the admin')
+    expect((await groupOf(gus, g.id))?.members).toEqual([{ user: 'gus', state: 'member', admin: true }])
+    expect((await gus.services.groups.rename(g.id, 'Gus solo')).name).toBe('Gus solo')
+    await expect(finn.services.messages.send({ conversationId: g.conversationId, text: 'back?' })).rejects.toThrow(/not a member/)
+  }, 30_000)
 })
