@@ -10,6 +10,7 @@
  *
  * The tests in this file run in order and share state.
  */
+import { Jimp } from 'jimp'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { useBrowserLab } from '../helpers/browser-lab'
@@ -54,12 +55,19 @@ describe('a group of three in the browser', () => {
     await dialog.getByTestId('group-create').click()
     await eventually(async () => expect(await dialog.getByTestId('new-group-error').innerText()).toContain('name'))
     await dialog.getByTestId('group-name-input').fill(GROUP)
+    // An optional photo, as a file picker hands it over.
+    const png = await new Jimp({ width: 300, height: 200, color: 0x2e_8b_57_ff }).getBuffer('image/png')
+    await dialog.getByTestId('group-photo-input').setInputFiles({ name: 'hikers.png', mimeType: 'image/png', buffer: png })
+    await eventually(async () => expect(await dialog.locator('img.photo').getAttribute('src')).toMatch(/^data:image\/png;base64,/))
     await page.screenshot({ path: screenshotPath('groups-new.png') })
     await dialog.getByTestId('group-create').click()
     await dialog.waitFor({ state: 'detached' })
 
     await eventually(async () => expect(await page.getByTestId('chat-title').innerText()).toBe(GROUP))
     await groupRow(page).waitFor()
+    // The engine's resized photo, in the list and the header.
+    await eventually(async () => expect(await groupRow(page).locator('img.photo').getAttribute('src')).toMatch(/^data:image\/jpeg;base64,/))
+    expect(await page.getByTestId('chat-header').locator('img.photo').count()).toBe(1)
   })
 
   it('bob and carol join from the invite above their list', async () => {
@@ -194,6 +202,7 @@ describe('a group of three in the browser', () => {
     await mute.check()
     await eventually(async () => expect(await mute.isChecked()).toBe(true))
     expect((await users.alice!.node.core.services.groups.list()).find((g) => g.name === 'Summit team')?.muted).toBe(true)
+    await eventually(async () => expect(await page.getByTestId('conversation-item').filter({ hasText: 'Summit team' }).getByTestId('conversation-muted').count()).toBe(1))
 
     await member(page, 'carol').getByTestId('group-remove').click()
     // Asked first: Cancel keeps her.

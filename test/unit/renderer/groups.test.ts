@@ -272,6 +272,20 @@ describe('groups over a fake API', () => {
     expect(extensions.text('message.details', { message: message({ id: 'm10', direction: 'out', status: 'pending' }) })).toBeNull()
   })
 
+  it('marks a muted group and shows its photo, only a safe image', async () => {
+    fake.groups.list.mockResolvedValue([group({ muted: true, avatar: 'data:image/jpeg;base64,AAAA' }), group({ id: 'grp_b', conversationId: 'group:grp_b', avatar: 'javascript:alert(1)' })])
+    const { extensions } = await install()
+    expect(extensions.text('conversation.muted', { conversation: ref })).toBe('Muted')
+    expect(extensions.text('conversation.image', { conversation: ref })).toBe('data:image/jpeg;base64,AAAA')
+    const other = { id: 'group:grp_b', kind: 'group' as const, peer: 'grp_b' }
+    expect(extensions.text('conversation.muted', { conversation: other })).toBeNull()
+    expect(extensions.text('conversation.image', { conversation: other })).toBeNull()
+    fake.groups.setAvatar.mockResolvedValue(group({ muted: true, avatar: null, updatedAt: 60 }))
+    await actions().setAvatar(ref.peer, null)
+    expect(fake.groups.setAvatar).toHaveBeenCalledWith(ref.peer, null)
+    expect(extensions.text('conversation.image', { conversation: ref })).toBeNull()
+  })
+
   it('keeps a mention as news until its conversation is read', async () => {
     await install()
     const store = useGroupsStore(pinia)

@@ -56,6 +56,11 @@ export interface ExtensionPoints {
   'conversation.status': TextContribution<{ conversation: ConversationRef; now: number }>
   /** Shown instead of the last message's preview in the conversation row while it answers. */
   'conversation.preview': TextContribution<{ conversation: ConversationRef }>
+  /**
+   * Why nobody can write in a conversation (a region's broadcasts): the chat shows
+   * this sentence where the composer would be; null: the composer is there.
+   */
+  'composer.readOnly': TextContribution<{ conversation: ConversationRef }>
   /** Told of every edit of a conversation's draft (cheap: called on each input event). */
   'composer.input': (conversationId: string, text: string) => void
   /**
@@ -72,6 +77,8 @@ export interface ExtensionPoints {
   'message.highlight': TextContribution<{ message: ChatMessage }>
   /** More about a message of mine, added to its status mark's tooltip ("Delivered to 2 of 3, read by 1"). */
   'message.details': TextContribution<{ message: ChatMessage }>
+  /** Why a conversation is quiet ("Muted"): its row shows a muted mark and a grey unread count; null: it is not. */
+  'conversation.muted': TextContribution<{ conversation: ConversationRef }>
   /** A picture for a conversation that is not a person (a group's photo); null: initials of its title. */
   'conversation.image': TextContribution<{ conversation: ConversationRef }>
   /** Small controls under my own name in the sidebar header. No props. */

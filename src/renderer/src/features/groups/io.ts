@@ -18,6 +18,8 @@ export interface GroupsActions {
   remove(groupId: string, user: string): Promise<void>
   rename(groupId: string, name: string): Promise<void>
   addAdmin(groupId: string, user: string): Promise<void>
+  /** A picture's bytes (the engine resizes them), or null to remove the photo. */
+  setAvatar(groupId: string, base64: string | null): Promise<void>
   setMuted(groupId: string, muted: boolean): Promise<void>
   /** One of my messages is on screen: read its counts once (events keep them current). */
   watchReceipts(messageId: string): void
@@ -90,6 +92,7 @@ export function setupGroups(ctx: FeatureContext): void {
     remove: (groupId, user) => update(api.groups.remove(groupId, user)),
     rename: (groupId, name) => update(api.groups.rename(groupId, name)),
     addAdmin: (groupId, user) => update(api.groups.addAdmin(groupId, user)),
+    setAvatar: (groupId, base64) => update(api.groups.setAvatar(groupId, base64 === null ? null : { base64 })),
     setMuted: (groupId, muted) => update(api.groups.setMuted(groupId, muted)),
     watchReceipts(messageId) {
       if (receiptsAsked.has(messageId)) return

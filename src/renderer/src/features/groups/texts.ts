@@ -34,6 +34,10 @@ export function addGroupTexts(ctx: FeatureContext): void {
       })
     },
   })
+  ctx.extensions.add('conversation.muted', {
+    priority: 10,
+    text: ({ conversation }) => (groupOf(conversation.id)?.muted ? 'Muted' : null),
+  })
   ctx.extensions.add('conversation.image', {
     priority: 10,
     text: ({ conversation }) => safeAvatar(groupOf(conversation.id)?.avatar),
