@@ -1,6 +1,7 @@
 /** Every `parley` command, a group per file; a new group is its file and one line here. */
 import type { CliCommand } from '../command'
 import { BLOCKING_COMMANDS } from './blocking'
+import { BROADCAST_COMMANDS } from './broadcasts'
 import { CONTACT_COMMANDS } from './contacts'
 import { DEVICE_COMMANDS } from './devices'
 import { GROUP_COMMANDS } from './groups'
@@ -22,4 +23,5 @@ export const COMMANDS: readonly CliCommand[] = [
   ...DEVICE_COMMANDS,
   ...GROUP_COMMANDS,
   ...ROOM_COMMANDS,
+  ...BROADCAST_COMMANDS,
 ]

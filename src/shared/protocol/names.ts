@@ -3,6 +3,9 @@ import { z } from 'zod'
 /** Longest user, group or region name Parley accepts (in characters). */
 export const MAX_NAME_LENGTH = 64
 
+/** Reserved: regional broadcasts live under `R/System/{region}`, where no user's `R/{user}` may meet them. */
+export const SYSTEM_NAME = 'System'
+
 /**
  * Characters that are invisible or change how text around them is shown: controls
  * (C0, DEL, C1), format characters (bidi overrides, zero-width joiners and spaces,
@@ -42,6 +45,7 @@ export const NameSchema = z
     error: 'A name must be in composed Unicode form (NFC): type accented letters as single characters.',
   })
   .refine((s) => !s.startsWith('$'), { error: 'A name cannot start with "$".' })
+  .refine((s) => s !== SYSTEM_NAME, { error: `"${SYSTEM_NAME}" is reserved (regional broadcasts use it).` })
   // Group ids are topic levels next to user names (`R/{group}` beside `R/{user}`): a user cannot take their shape.
   .refine((s) => !/^grp_/i.test(s), { error: 'A name cannot start with "grp_" (that is how group ids start).' })
 

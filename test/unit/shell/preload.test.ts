@@ -40,7 +40,7 @@ describe('Electron preload', () => {
     expect(typeof api.on).toBe('function')
     expect(Object.keys(api.account!).sort()).toEqual(['dataDirSwitch', 'getState', 'reconnect', 'relaunchWithDataDir', 'setup', 'signOut', 'testBroker'])
     expect(Object.keys(api.conversations!).sort()).toEqual(['list', 'markRead', 'open'])
-    expect(Object.keys(api.messages!).sort()).toEqual(['page', 'remove', 'retry', 'send'])
+    expect(Object.keys(api.messages!).sort()).toEqual(['page', 'remove', 'retry', 'send', 'sendToMany'])
     expect(Object.keys(api.presence!).sort()).toEqual(['get', 'mine', 'reportIdle', 'setMode', 'setSettings', 'settings'])
     expect(Object.keys(api.typing!).sort()).toEqual(['typing'])
     // Plain objects of plain functions, nothing that leaks ipcRenderer.

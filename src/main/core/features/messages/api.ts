@@ -74,6 +74,11 @@ export interface MessagesApi {
    * those that were new, to `announce` after the commit.
    */
   storeForeign(rows: readonly ForeignMessage[]): ChatMessage[]
+  /**
+   * Sends a text of mine to a conversation of a kind with a transport (a region's
+   * broadcast), as the service's send does: stored pending with its outbox entry, announced.
+   */
+  send(conversationId: string, text: string): ChatMessage
   /** Lets a conversation kind (groups, rooms) send through the messages feature. */
   registerTransport(kind: ConversationKind, transport: ConversationTransport): void
   /** Deletes a conversation and every message in it from this history (a message request turned down). */

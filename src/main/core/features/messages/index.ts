@@ -63,6 +63,14 @@ export const messagesFeature = defineFeature({
       return e.id
     }
 
+    const sendOne = (conversationId: string, text: string): ChatMessage => {
+      const account = ctx.requireAccount()
+      const id = store.transaction(() => storeOutgoing(account, conversationId, text))
+      const m = store.get(id)!
+      announceOne(m)
+      return m
+    }
+
     /** Pending messages written before the kernel had an outbox go into it once. */
     const reconcile = (account: Account): void => {
       store.transaction(() => {
@@ -101,6 +109,7 @@ export const messagesFeature = defineFeature({
       storeForeign(rows) {
         return store.insertMany(rows.map((r) => ({ ...r, senderDevice: null, direction: 'in', seq: null, status: 'received' })))
       },
+      send: sendOne,
       registerTransport: (kind, transport) => void transports.set(kind, transport),
       removeConversation(conversationId) {
         store.transaction(() => {
@@ -133,12 +142,8 @@ export const messagesFeature = defineFeature({
           return store.page(q.conversationId, q.before, q.limit)
         },
         async send(input) {
-          const account = ctx.requireAccount()
           const { conversationId, text } = SendInputSchema.parse(input)
-          const id = store.transaction(() => storeOutgoing(account, conversationId, text))
-          const m = store.get(id)!
-          announceOne(m)
-          return m
+          return sendOne(conversationId, text)
         },
         async sendToMany(input) {
           const account = ctx.requireAccount()
