@@ -158,6 +158,15 @@ describe('groups', () => {
     expect(await dave.services.groups.list()).toEqual([])
     expect(dave.of('group')).toEqual([])
     await expect(dave.services.groups.accept(ghost)).rejects.toThrow(/no such group/)
+
+    // The last member leaves a group whose only others are invitees: it is closed, and the invite is void.
+    const ivy = await env.online('ivy')
+    const closing = await dave.services.groups.create({ name: 'Short-lived', members: ['ivy'] })
+    await waitFor(async () => (await groupOf(ivy, closing.id))?.membership === 'invited', 'ivy to see the invite')
+    await dave.services.groups.leave(closing.id)
+    await waitFor(() => ivy.of('groupRemoved').some((r) => r.id === closing.id), 'the invite to go')
+    expect(await groupOf(ivy, closing.id)).toBeUndefined()
+    expect(ivy.log.lines.some((l) => l.includes('dropped a group invite') && l.includes('the group was closed'))).toBe(true)
   })
 
   it('decline, leave, the last admin handing over, an avatar, mute, and a restart that keeps the group and what came meanwhile', async () => {

@@ -158,7 +158,16 @@ export const groupsFeature = defineFeature({
         }
         const payload = packet.payload as Uint8Array
         if (t.member === null) {
-          if (payload.byteLength === 0) continue // the group was closed (its last member left)
+          if (payload.byteLength === 0) {
+            // The group was closed (its last member left): an invite to it is void; members keep their history.
+            if (row.membership === 'invited' || row.membership === 'checking') {
+              drop('a group invite', packet.topic, 'the group was closed')
+              store.remove(row.id)
+              if (row.membership === 'invited') gone.push(row.id)
+              moves.push([row.id, row.membership])
+            }
+            continue
+          }
           const from = claimedSender(payload)
           const decoded = from ? ctx.codec.decode(packet.topic, payload, 'group-meta', from) : ({ ok: false, reason: 'payload is not a Parley envelope' } as const)
           if (!decoded.ok) {
