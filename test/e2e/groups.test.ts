@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { useBrowserLab } from '../helpers/browser-lab'
 import { eventually, screenshotPath } from '../helpers/e2e'
-import { befriend, messages, send, shownTexts } from '../helpers/ui'
+import { befriend, messages, send, shownTexts, startConversation } from '../helpers/ui'
 
 const { users, startUser } = useBrowserLab()
 
@@ -145,7 +145,11 @@ describe('a group of three in the browser', () => {
     await details.waitFor({ state: 'detached' })
   })
 
-  it('alice @mentions bob through the completion list; bob sees it highlighted, carol does not', async () => {
+  it('alice @mentions bob through the completion list; bob is told while elsewhere and sees it highlighted, carol does not', async () => {
+    // Bob is in his chat with alice when the mention comes.
+    const bob = users.bob!.page
+    await startConversation(bob, 'alice')
+
     const page = users.alice!.page
     const composer = page.getByTestId('composer')
     await composer.click()
@@ -159,11 +163,18 @@ describe('a group of three in the browser', () => {
     await composer.press('Enter')
     await eventually(async () => expect(await composer.inputValue()).toBe(''))
 
+    // An "@" on the group's avatar and an unread count in his list, until he opens it.
+    const row = groupRow(bob)
+    await eventually(async () => expect(await row.getByTestId('group-mention-badge').getAttribute('aria-label')).toBe('You were mentioned'))
+    expect(await row.getByTestId('unread-count').innerText()).toBe('1')
+    await bob.screenshot({ path: screenshotPath('groups-mention-badge.png') })
+    await row.click()
+    await eventually(async () => expect(await bob.getByTestId('chat-title').innerText()).toBe(GROUP))
+
     const text = '@bob can you bring the stove?'
-    const bob = users.bob!.page
     await waitForText(bob, text)
-    const mention = messages(bob).filter({ hasText: text })
-    expect(await mention.getAttribute('data-highlight')).toBe('Mentions you')
+    expect(await messages(bob).filter({ hasText: text }).getAttribute('data-highlight')).toBe('Mentions you')
+    await eventually(async () => expect(await row.getByTestId('group-mention-badge').count()).toBe(0))
     const carol = users.carol!.page
     await waitForText(carol, text)
     expect(await messages(carol).filter({ hasText: text }).getAttribute('data-highlight')).toBeNull()
@@ -183,6 +194,11 @@ describe('a group of three in the browser', () => {
     await carol.getByTestId('chat-back').click()
     await groupRow(carol).waitFor()
     await carol.screenshot({ path: screenshotPath('groups-list-420-dark.png') })
+    await carol.getByTestId('new-group-button').click()
+    await carol.getByTestId('new-group-dialog').waitFor()
+    await carol.screenshot({ path: screenshotPath('groups-new-420-dark.png') })
+    await carol.keyboard.press('Escape')
+    await carol.getByTestId('new-group-dialog').waitFor({ state: 'detached' })
     await groupRow(carol).click()
     await carol.getByTestId('chat-header').waitFor()
   })

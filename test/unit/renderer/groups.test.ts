@@ -11,7 +11,7 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import type { ChatMessage, GroupMember, GroupSummary, ParleyApi } from '../../../src/shared/contract'
 import { defineFeature } from '../../../src/renderer/src/features/feature'
 import { setupAccount } from '../../../src/renderer/src/features/account/io'
-import { setupConversations } from '../../../src/renderer/src/features/conversations/io'
+import { ConversationsActionsKey, setupConversations } from '../../../src/renderer/src/features/conversations/io'
 import { useConversationsStore } from '../../../src/renderer/src/features/conversations/store'
 import { setupPresence } from '../../../src/renderer/src/features/presence/io'
 import { GroupsActionsKey, setupGroups } from '../../../src/renderer/src/features/groups/io'
@@ -286,18 +286,34 @@ describe('groups over a fake API', () => {
     expect(extensions.text('conversation.image', { conversation: ref })).toBeNull()
   })
 
-  it('keeps a mention as news until its conversation is read', async () => {
+  it('keeps a mention as news until its conversation is read, however the events interleave', async () => {
     await install()
     const store = useGroupsStore(pinia)
     const conversations = useConversationsStore(pinia)
-    const summary = { id: ref.id, kind: 'group' as const, peer: ref.peer, title: 'Hikers', folder: 'inbox' as const, lastMessage: null, unread: 1, updatedAt: 20 }
+    const summary = { id: ref.id, kind: 'group' as const, peer: ref.peer, title: 'Hikers', folder: 'inbox' as const, lastMessage: null, unread: 0, updatedAt: 20 }
     fake.emit('conversation', summary)
-    fake.emit('groupMention', { groupId: ref.peer, conversationId: ref.id, messageId: 'm5', from: 'bob', text: '@alice hi' })
-    fake.emit('groupMention', { groupId: ref.peer, conversationId: ref.id, messageId: 'm5', from: 'bob', text: '@alice hi' })
+    // The mention may come before the conversation's new count.
+    const mention = { groupId: ref.peer, conversationId: ref.id, messageId: 'm5', from: 'bob', text: '@alice hi' }
+    fake.emit('groupMention', mention)
+    fake.emit('groupMention', mention)
+    await Promise.resolve()
     expect(store.mentioned[ref.id]).toEqual(['m5'])
-    fake.emit('conversation', { ...summary, unread: 0, updatedAt: 21 })
+    fake.emit('conversation', { ...summary, unread: 1, updatedAt: 21 })
+    await Promise.resolve()
+    expect(store.mentioned[ref.id]).toEqual(['m5'])
+    // Read on another device: the count drops to 0.
+    fake.emit('conversation', { ...summary, unread: 0, updatedAt: 22 })
     await vi.waitFor(() => expect(store.mentioned[ref.id]).toBeUndefined())
-    expect(conversations.byId[ref.id]?.unread).toBe(0)
+
+    // Opened here.
+    fake.emit('groupMention', { ...mention, messageId: 'm6' })
+    expect(store.mentioned[ref.id]).toEqual(['m6'])
+    installed!.use(ConversationsActionsKey).select(ref.id)
+    await vi.waitFor(() => expect(store.mentioned[ref.id]).toBeUndefined())
+    // While it is open and seen, a mention is no news.
+    fake.emit('groupMention', { ...mention, messageId: 'm7' })
+    expect(store.mentioned[ref.id]).toBeUndefined()
+    expect(conversations.selectedId).toBe(ref.id)
   })
 
   it('completes @mentions with the other members, not me and not invitees', async () => {

@@ -2,6 +2,7 @@
 import { inject, watch, type InjectionKey } from 'vue'
 import type { CreateGroupInput, GroupSummary } from '../../../../shared/contract'
 import { warn } from '../../ui/errors'
+import { windowHasFocus } from '../../ui/focus'
 import { AccountActionsKey } from '../account'
 import { ConversationsActionsKey, useConversationsStore } from '../conversations'
 import type { FeatureContext } from '../feature'
@@ -54,13 +55,28 @@ export function setupGroups(ctx: FeatureContext): void {
   ctx.onStop(api.on('group', (g) => store.set(g)))
   ctx.onStop(api.on('groupRemoved', ({ id }) => store.drop(id)))
   ctx.onStop(api.on('groupReceipts', (c) => store.setReceipts(c)))
-  ctx.onStop(api.on('groupMention', (m) => store.addMention(m.conversationId, m.messageId)))
-  // A mention is news until its conversation is read.
+  // A mention is news until its conversation is read: opened here, or read elsewhere (its count drops to 0).
   const conversationsStore = useConversationsStore(ctx.pinia)
   ctx.onStop(
+    api.on('groupMention', (m) => {
+      if (!(conversationsStore.selectedId === m.conversationId && windowHasFocus())) store.addMention(m.conversationId, m.messageId)
+    }),
+  )
+  ctx.onStop(
     watch(
-      () => Object.keys(store.mentioned).filter((id) => (conversationsStore.byId[id]?.unread ?? 0) === 0),
-      (read) => read.forEach((id) => store.clearMentions(id)),
+      () => conversationsStore.selectedId,
+      (id) => {
+        if (id) store.clearMentions(id)
+      },
+    ),
+  )
+  ctx.onStop(
+    watch(
+      () => Object.keys(store.mentioned).map((id) => [id, conversationsStore.byId[id]?.unread ?? 0] as const),
+      (now, before) => {
+        const was = new Map(before)
+        for (const [id, unread] of now) if (unread === 0 && (was.get(id) ?? 0) > 0) store.clearMentions(id)
+      },
     ),
   )
 
