@@ -88,6 +88,13 @@ describe('renderer: open rooms', () => {
     expect(installed.extensions.text('conversation.status', { conversation: { id: 'dm:bob', kind: 'dm', peer: 'bob' }, now: 0 })).toBeNull()
   })
 
+  it('a filter has no composer (nothing can be posted to it); a topic has one', () => {
+    const readOnly = (peer: string) => installed.extensions.text('composer.readOnly', { conversation: { id: `room:${peer}`, kind: 'room', peer } })
+    expect(readOnly('sensors/#')).toMatch(/^sensors\/# is a topic filter: it can be read, not written to/)
+    expect(readOnly('sensors/+/temp')).toMatch(/topic filter/)
+    expect(readOnly('team/chat')).toBeNull()
+  })
+
   it('joining opens the room\'s conversation', async () => {
     await installed.use(RoomsActionsKey).join('team/chat', 2)
     expect(rooms.join).toHaveBeenCalledWith({ room: 'team/chat', qos: 2 })

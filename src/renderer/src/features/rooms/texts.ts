@@ -1,5 +1,6 @@
-/** What rooms tell the shared screens in words: the chat header's status line and why a filter's composer is missing. */
+/** What rooms tell the shared screens in words: the chat header's status line, and why a filter has no composer. */
 import type { Room } from '../../../../shared/contract'
+import { isWildcard } from '../../../../shared/protocol/rooms'
 import type { FeatureContext } from '../feature'
 import { useRoomsStore } from './store'
 
@@ -14,4 +15,13 @@ export function addRoomTexts(ctx: FeatureContext): void {
     priority: 10,
     text: ({ conversation }) => (conversation.kind === 'room' ? roomStatus(store.byConversation[conversation.id], conversation.peer) : null),
   })
+  // A filter (sensors/#) names many topics and no one to post to.
+  ctx.extensions.add('composer.readOnly', {
+    priority: 10,
+    text: ({ conversation }) => (conversation.kind === 'room' && isWildcard(conversation.peer) ? readOnlyText(conversation.peer) : null),
+  })
+}
+
+export function readOnlyText(filter: string): string {
+  return `${filter} is a topic filter: it can be read, not written to. To post, join one of its topics (without + or #).`
 }
