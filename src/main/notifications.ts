@@ -10,11 +10,16 @@ export interface IncomingNotice {
   body: string
 }
 
-/** The notice for a 'message' event, or null when it is not a new incoming message. */
+/**
+ * The notice for a 'message' event, or null when it is not a new incoming message
+ * or comes from an open room: a room is a topic anyone (a sensor, a script) may fill,
+ * read when the person looks, not announced message by message.
+ */
 export function incomingNotice(payload: unknown): IncomingNotice | null {
   if (typeof payload !== 'object' || payload === null) return null
   const m = payload as Partial<ChatMessage>
   if (m.direction !== 'in' || typeof m.id !== 'string' || typeof m.conversationId !== 'string' || typeof m.sender !== 'string' || typeof m.text !== 'string') return null
+  if (m.conversationId.startsWith('room:')) return null
   const chars = Array.from(m.text)
   const body = chars.length > NOTIFICATION_BODY_MAX ? chars.slice(0, NOTIFICATION_BODY_MAX).join('') + '…' : m.text
   return { id: m.id, conversationId: m.conversationId, title: m.sender, body }

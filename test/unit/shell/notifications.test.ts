@@ -94,6 +94,8 @@ describe('message notifications', () => {
     const long = 'é'.repeat(200)
     expect(incomingNotice(incoming({ text: long }))!.body).toBe('é'.repeat(120) + '…')
     expect(incomingNotice(incoming({ text: 'x'.repeat(120) }))!.body).toBe('x'.repeat(120))
+    // An open room is read when the person looks: a sensor's topic must not flood the desktop.
+    expect(incomingNotice(incoming({ conversationId: 'room:sensors/#' }))).toBeNull()
   })
 })
 
