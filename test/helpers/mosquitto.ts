@@ -51,6 +51,8 @@ export interface Mosquitto {
   /** Stops the broker; `restart()` brings it back on the same port with its persistence. */
   stop(): Promise<void>
   restart(): Promise<void>
+  /** Replaces the ACL file's lines and has the running broker read it again (SIGHUP). */
+  reloadAcl(lines: string[]): Promise<void>
 }
 
 export interface MosquittoOptions {
@@ -119,6 +121,12 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     restart: async () => {
       await stop()
       await start()
+    },
+    reloadAcl: async (lines) => {
+      if (!opts.acl) throw new Error('reloadAcl: the broker was started without an ACL file')
+      writeFileSync(acl, lines.join('\n') + '\n')
+      ;(child as ChildProcess | null)?.kill('SIGHUP')
+      await new Promise((r) => setTimeout(r, 300)) // mosquitto reloads between network loops
     },
   }
 }
