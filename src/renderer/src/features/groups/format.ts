@@ -43,12 +43,8 @@ export function mentions(text: string, user: string): boolean {
   return new RegExp(`(?:^|[^\\p{L}\\p{N}_@.-])@${escaped}(?![\\p{L}\\p{N}_-])`, 'iu').test(text)
 }
 
-/** People whose user name or shown name contains `query` (case-insensitive), in their order. */
-export function matching<T extends { user: string; name: string }>(people: readonly T[], query: string): T[] {
-  const q = query.trim().toLocaleLowerCase()
-  if (!q) return [...people]
-  return people.filter((p) => p.user.toLocaleLowerCase().includes(q) || p.name.toLocaleLowerCase().includes(q))
-}
+/** The contact search, shared with the contact checklist (ui/), also filters @mention suggestions. */
+export { matching } from '../../ui/people-search'
 
 /** Why `name` cannot be a group's name, or null (the engine checks again). */
 export function nameProblem(name: string): string | null {
