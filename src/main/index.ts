@@ -142,6 +142,11 @@ function runShell(): void {
       iconPath: ICON_PATH,
     })
     core.onEvent(notify)
+    // Which groups are muted, for the notices: events keep it current from here.
+    core.services.groups
+      .list()
+      .then((groups) => groups.forEach((g) => notify('group', g)))
+      .catch((err: Error) => log.warn('notifications: could not read the groups', { error: err.message }))
 
     try {
       tray = createTray(TRAY_ICON_PATH, { show: showWindow, quit: () => app.quit() })

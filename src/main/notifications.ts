@@ -40,16 +40,26 @@ const MAX_HELD = 100
  * focused; clicking it brings the window up. A message request (a conversation in
  * the 'requests' folder) gets none: its notice waits for the conversation's event,
  * which follows every message's, and is shown only if the conversation is not a
- * request. Returns the event listener to hand to core.onEvent.
+ * request. A muted group gets none either, except for a message that @mentions me
+ * (the engine's 'groupMention' event). Returns the event listener to hand to
+ * core.onEvent; feed it the groups' summaries at start ('group' events) so it knows
+ * which are muted.
  */
 export function createMessageNotifier(opts: NotifierOptions): (event: ParleyEventName, payload: unknown) => void {
   const seen = new Set<string>()
+  /** Ids already shown: a mention's notice and the message's own are one. */
+  const shown = new Set<string>()
+  /** Conversations of muted groups. */
+  const muted = new Set<string>()
   /** Notices by conversation, until its 'conversation' event says which folder it is in. */
   const held = new Map<string, IncomingNotice[]>()
   let heldCount = 0
   // Electron drops click handlers of notifications that were garbage-collected: keep them.
   const live = new Set<Notification>()
   const show = (notice: IncomingNotice): void => {
+    if (shown.has(notice.id)) return
+    shown.add(notice.id)
+    if (shown.size > 500) shown.delete(shown.values().next().value!)
     if (opts.isWindowFocused() || !Notification.isSupported()) return
     const n = new Notification({ title: notice.title, body: notice.body, silent: false, ...(opts.iconPath ? { icon: opts.iconPath } : {}) })
     live.add(n)
@@ -61,13 +71,28 @@ export function createMessageNotifier(opts: NotifierOptions): (event: ParleyEven
     n.show()
   }
   return (event, payload) => {
+    const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
+    if (event === 'group') {
+      if (typeof p.conversationId === 'string') {
+        if (p.muted === true) muted.add(p.conversationId)
+        else muted.delete(p.conversationId)
+      }
+      return
+    }
+    if (event === 'groupMention') {
+      if (typeof p.messageId === 'string' && typeof p.conversationId === 'string' && typeof p.from === 'string' && typeof p.text === 'string') {
+        const body = incomingNotice({ id: p.messageId, conversationId: p.conversationId, sender: p.from, text: p.text, direction: 'in' })?.body ?? ''
+        show({ id: p.messageId, conversationId: p.conversationId, title: p.from, body })
+      }
+      return
+    }
     if (event === 'conversation') {
       const c = (typeof payload === 'object' && payload !== null ? payload : {}) as { id?: unknown; folder?: unknown }
       const notices = typeof c.id === 'string' ? held.get(c.id) : undefined
       if (!notices) return
       held.delete(c.id as string)
       heldCount -= notices.length
-      if (c.folder !== 'requests') notices.forEach(show)
+      if (c.folder !== 'requests' && !muted.has(c.id as string)) notices.forEach(show)
       return
     }
     if (event !== 'message') return

@@ -90,6 +90,25 @@ describe('message notifications', () => {
     expect(fx.FakeNotification.created.map((n) => n.options.body)).toEqual(['now you know me'])
   })
 
+  it('stays quiet for a muted group, except for a message that mentions me (once, whichever event comes first)', () => {
+    const notify = createMessageNotifier({ isWindowFocused: () => false, showWindow: vi.fn() })
+    const g = 'group:grp_abcdefghijklmnopqrst'
+    notify('group', { id: 'grp_abcdefghijklmnopqrst', conversationId: g, muted: true })
+    notify('message', incoming({ id: 'g1', conversationId: g, sender: 'bob', text: 'chatter' }))
+    notify('conversation', conversation({ id: g, kind: 'group' }))
+    expect(fx.FakeNotification.created).toHaveLength(0)
+    notify('message', incoming({ id: 'g2', conversationId: g, sender: 'bob', text: '@alice look' }))
+    notify('groupMention', { groupId: 'grp_abcdefghijklmnopqrst', conversationId: g, messageId: 'g2', from: 'bob', text: '@alice look' })
+    notify('conversation', conversation({ id: g, kind: 'group' }))
+    expect(fx.FakeNotification.created.map((n) => n.options.body)).toEqual(['@alice look'])
+    // Unmuted: every message, and a mention is still one notice, not two.
+    notify('group', { id: 'grp_abcdefghijklmnopqrst', conversationId: g, muted: false })
+    notify('groupMention', { groupId: 'grp_abcdefghijklmnopqrst', conversationId: g, messageId: 'g3', from: 'bob', text: '@alice again' })
+    notify('message', incoming({ id: 'g3', conversationId: g, sender: 'bob', text: '@alice again' }))
+    notify('conversation', conversation({ id: g, kind: 'group' }))
+    expect(fx.FakeNotification.created.map((n) => n.options.body)).toEqual(['@alice look', '@alice again'])
+  })
+
   it('cuts the body to 120 characters', () => {
     const long = 'é'.repeat(200)
     expect(incomingNotice(incoming({ text: long }))!.body).toBe('é'.repeat(120) + '…')
