@@ -2,7 +2,6 @@ import { groupTopic } from '../../../../shared/protocol/topics'
 import type { Account, FeatureContext } from '../../kernel/feature'
 import { envelope } from '../../protocol/codec'
 import type { GroupsCore } from './core'
-import { inviteRef, OWNER } from './invites'
 import { findMember, metaProblem, type GroupMeta } from './meta'
 import type { GroupRow, GroupStore, StoredMembership } from './store'
 
@@ -78,7 +77,6 @@ export function reconcileMeta(core: GroupsCore, account: Account, row: GroupRow,
   else if (row.membership === 'invited' && !listed) {
     // The invite was withdrawn.
     store.remove(row.id)
-    ctx.publisher.cancel(OWNER, inviteRef(row.id, account.user))
     out.gone.push(row.id)
     out.moves.push([row.id, row.membership])
     return
