@@ -11,6 +11,8 @@ import { PHONE_COMMANDS } from './phone'
 import { PRESENCE_COMMANDS } from './presence'
 import { PROFILE_COMMANDS } from './profiles'
 import { ROOM_COMMANDS } from './rooms'
+import { SEARCH_COMMANDS } from './search'
+import { HISTORY_COMMANDS } from './history'
 
 export const COMMANDS: readonly CliCommand[] = [
   ...MESSAGE_COMMANDS,
@@ -24,4 +26,6 @@ export const COMMANDS: readonly CliCommand[] = [
   ...GROUP_COMMANDS,
   ...ROOM_COMMANDS,
   ...BROADCAST_COMMANDS,
+  ...SEARCH_COMMANDS,
+  ...HISTORY_COMMANDS,
 ]

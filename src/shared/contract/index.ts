@@ -13,6 +13,7 @@ import { conversationsContract } from './conversations'
 import type { EventsOf, ServiceOf, Unsubscribe } from './define'
 import { devicesContract } from './devices'
 import { groupsContract } from './groups'
+import { historyContract } from './history'
 import { messageRequestsContract } from './message-requests'
 import { messagesContract } from './messages'
 import { momentsContract } from './moments'
@@ -21,6 +22,7 @@ import { presenceContract } from './presence'
 import { profilesContract } from './profiles'
 import { receiptsContract } from './receipts'
 import { roomsContract } from './rooms'
+import { searchContract } from './search'
 import { typingContract } from './typing'
 
 export const CONTRACT = {
@@ -40,6 +42,8 @@ export const CONTRACT = {
   groups: groupsContract,
   rooms: roomsContract,
   broadcasts: broadcastsContract,
+  search: searchContract,
+  history: historyContract,
 } as const
 
 type Contract = typeof CONTRACT
@@ -72,6 +76,7 @@ export * from './broadcasts'
 export * from './contacts'
 export * from './devices'
 export * from './groups'
+export * from './history'
 export * from './message-requests'
 export * from './moments'
 export * from './phone'
@@ -82,3 +87,4 @@ export * from './presence'
 export * from './receipts'
 export * from './rooms'
 export * from './typing'
+export * from './search'

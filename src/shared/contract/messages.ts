@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { ConversationIdSchema } from '../protocol/conversation-id'
 import { MessageIdSchema } from '../protocol/envelope'
 import { NameSchema } from '../protocol/names'
-import { MessageTextSchema, PageCursorSchema } from '../schemas'
+import { MessageTextSchema, PageCursorSchema, type PageCursor } from '../schemas'
 import { defineContract } from './define'
 
 /**
@@ -30,13 +30,28 @@ export interface MessagePage {
   messages: ChatMessage[]
   /** There are older messages before the first one. */
   hasMore: boolean
+  /** There are newer messages after the last one (false for the newest page). */
+  hasNewer: boolean
+  /** The conversation's oldest incoming message not seen yet, where the "new messages" divider goes. */
+  firstUnread: PageCursor | null
 }
 
-export const PageQuerySchema = z.object({
-  conversationId: ConversationIdSchema,
-  before: PageCursorSchema.nullish(),
-  limit: z.number().int().min(1).max(500).default(50),
-})
+/**
+ * A page of one conversation, in the history's order (ts, then id): the newest
+ * page; the one `before` (older than) or `after` (newer than) a message; or the one
+ * `around` a message (jump-to: it, with up to `limit` on each side).
+ */
+export const PageQuerySchema = z
+  .object({
+    conversationId: ConversationIdSchema,
+    before: PageCursorSchema.nullish(),
+    after: PageCursorSchema.nullish(),
+    around: MessageIdSchema.nullish(),
+    limit: z.number().int().min(1).max(500).default(50),
+  })
+  .refine((q) => [q.before, q.after, q.around].filter((x) => x != null).length <= 1, {
+    error: 'Ask for the page before, after or around a message, not several at once.',
+  })
 export type PageQuery = z.input<typeof PageQuerySchema>
 
 export const SendInputSchema = z.object({ conversationId: ConversationIdSchema, text: MessageTextSchema })

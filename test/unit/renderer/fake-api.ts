@@ -27,7 +27,7 @@ export function fakeApi() {
       markRead: vi.fn<Api['conversations']['markRead']>(async () => {}),
     },
     messages: {
-      page: vi.fn<Api['messages']['page']>(async () => ({ messages: [], hasMore: false })),
+      page: vi.fn<Api['messages']['page']>(async () => ({ messages: [], hasMore: false, hasNewer: false, firstUnread: null })),
       send: vi.fn<Api['messages']['send']>(),
       retry: vi.fn<Api['messages']['retry']>(),
       remove: vi.fn<Api['messages']['remove']>(async () => {}),

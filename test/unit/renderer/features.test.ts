@@ -87,7 +87,7 @@ describe('renderer features over a fake API', () => {
   const presenceActions = () => use(PresenceActionsKey)
 
   it('loads a thread when it is shown, drops messages on messageRemoved, retries and deletes failed ones', async () => {
-    fake.api.messages.page.mockResolvedValue({ messages: [message(), message({ id: 'm2', ts: 20, status: 'sent', error: null })], hasMore: false })
+    fake.api.messages.page.mockResolvedValue({ messages: [message(), message({ id: 'm2', ts: 20, status: 'sent', error: null })], hasMore: false, hasNewer: false, firstUnread: null })
     messagesActions().open('dm:bob')
     await vi.waitFor(() => expect(useMessagesStore(pinia).thread('dm:bob').loaded).toBe(true))
     const ids = () => useMessagesStore(pinia).thread('dm:bob').messages.map((m) => m.id)

@@ -66,9 +66,9 @@ describe('messages store', () => {
 
   it('keeps the higher status when a page races an event', () => {
     const s = useMessagesStore()
-    s.addPage('dm:bob', { messages: [msg('a', 10, 'sent')], hasMore: false }, false)
+    s.addPage('dm:bob', { messages: [msg('a', 10, 'sent')], hasMore: false, hasNewer: false, firstUnread: null }, false)
     s.upsert(msg('a', 10, 'delivered'))
-    s.addPage('dm:bob', { messages: [msg('a', 10, 'sent')], hasMore: false }, false)
+    s.addPage('dm:bob', { messages: [msg('a', 10, 'sent')], hasMore: false, hasNewer: false, firstUnread: null }, false)
     expect(statusOf('a')).toBe('delivered')
   })
 
@@ -81,11 +81,11 @@ describe('messages store', () => {
 
   it('drops a removed message, and a late event or page does not bring it back', () => {
     const s = useMessagesStore()
-    s.addPage('dm:bob', { messages: [msg('a', 10), msg('b', 20)], hasMore: false }, false)
+    s.addPage('dm:bob', { messages: [msg('a', 10), msg('b', 20)], hasMore: false, hasNewer: false, firstUnread: null }, false)
     s.remove('dm:bob', 'a')
     expect(s.thread('dm:bob').messages.map((m) => m.id)).toEqual(['b'])
     s.upsert(msg('a', 10))
-    s.addPage('dm:bob', { messages: [msg('a', 10), msg('b', 20)], hasMore: false }, false)
+    s.addPage('dm:bob', { messages: [msg('a', 10), msg('b', 20)], hasMore: false, hasNewer: false, firstUnread: null }, false)
     expect(s.thread('dm:bob').messages.map((m) => m.id)).toEqual(['b'])
     // Removing something not held is harmless.
     s.remove('dm:carol', 'zz')
@@ -95,8 +95,8 @@ describe('messages store', () => {
   it('merges an older page in front without duplicating what events already added', () => {
     const s = useMessagesStore()
     s.upsert(msg('d', 40))
-    s.addPage('dm:bob', { messages: [msg('c', 30), msg('d', 40)], hasMore: true }, false)
-    s.addPage('dm:bob', { messages: [msg('a', 10), msg('b', 20)], hasMore: false }, true)
+    s.addPage('dm:bob', { messages: [msg('c', 30), msg('d', 40)], hasMore: true, hasNewer: false, firstUnread: null }, false)
+    s.addPage('dm:bob', { messages: [msg('a', 10), msg('b', 20)], hasMore: false, hasNewer: false, firstUnread: null }, true)
     const t = s.thread('dm:bob')
     expect(t.messages.map((m) => m.id)).toEqual(['a', 'b', 'c', 'd'])
     expect(t.hasMore).toBe(false)
@@ -105,8 +105,8 @@ describe('messages store', () => {
 
   it('starts over from a newest page that leaves a gap after being away', () => {
     const s = useMessagesStore()
-    s.addPage('dm:bob', { messages: [msg('a', 10), msg('b', 20)], hasMore: false }, false)
-    s.addPage('dm:bob', { messages: [msg('y', 90), msg('z', 100)], hasMore: true }, false)
+    s.addPage('dm:bob', { messages: [msg('a', 10), msg('b', 20)], hasMore: false, hasNewer: false, firstUnread: null }, false)
+    s.addPage('dm:bob', { messages: [msg('y', 90), msg('z', 100)], hasMore: true, hasNewer: false, firstUnread: null }, false)
     const t = s.thread('dm:bob')
     expect(t.messages.map((m) => m.id)).toEqual(['y', 'z'])
     expect(t.hasMore).toBe(true)

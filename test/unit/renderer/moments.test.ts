@@ -101,7 +101,7 @@ function fakeWithMoments() {
   type Api = ParleyApi['moments']
   const moments = {
     post: vi.fn<Api['post']>(async (text) => moment('new', Date.now(), { text, mine: true, author: 'alice', status: 'pending' })),
-    feed: vi.fn<Api['feed']>(async () => ({ moments: [], hasMore: false })),
+    feed: vi.fn<Api['feed']>(async () => ({ moments: [], hasMore: false, hasNewer: false, firstUnread: null })),
     following: vi.fn<Api['following']>(async () => ['bob', 'carol']),
     follow: vi.fn<Api['follow']>(async (user, on) => (on ? ['bob', 'carol', user] : ['bob', 'carol'].filter((u) => u !== user))),
   }

@@ -20,6 +20,8 @@ import { phoneFeature } from './phone'
 import { groupsFeature } from './groups'
 import { roomsFeature } from './rooms'
 import { broadcastsFeature } from './broadcasts'
+import { searchFeature } from './search'
+import { historyFeature } from './history'
 
 export const FEATURES: readonly Feature[] = [
   conversationsFeature,
@@ -37,6 +39,8 @@ export const FEATURES: readonly Feature[] = [
   groupsFeature,
   roomsFeature,
   broadcastsFeature,
+  searchFeature,
+  historyFeature,
 ]
 
 /** Every migration, kernel's and features', in the one global order. */

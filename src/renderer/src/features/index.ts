@@ -20,6 +20,8 @@ import { groups } from './groups'
 import { rooms } from './rooms'
 import { broadcasts } from './broadcasts'
 import { sendList } from './send-list'
+import { search } from './search'
+import { history } from './history'
 
 export const FEATURES: readonly Feature[] = [
   account,
@@ -39,4 +41,6 @@ export const FEATURES: readonly Feature[] = [
   rooms,
   broadcasts,
   sendList,
+  search,
+  history,
 ]

@@ -177,7 +177,7 @@ export class MessageStore {
         : this.q.pageLatest.all(conversationId, limit + 1)
     ) as MessageRow[]
     const hasMore = rows.length > limit
-    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore }
+    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore, hasNewer: false, firstUnread: null }
   }
 
   /** pending → sent; null when it was not pending. */

@@ -132,11 +132,11 @@ describe('MessageStore', () => {
       const p1 = store.page('dm:carol', null, 2)
       expect(p1.messages.map((m) => m.id)).toEqual([same[1]!.id, same[2]!.id])
       const p2 = store.page('dm:carol', { ts, id: same[1]!.id }, 2)
-      expect(p2).toEqual({ messages: [store.get(same[0]!.id)], hasMore: false })
+      expect(p2).toEqual({ messages: [store.get(same[0]!.id)], hasMore: false, hasNewer: false, firstUnread: null })
     })
 
     it('an unknown conversation is an empty page', () => {
-      expect(store.page('dm:nobody', null, 10)).toEqual({ messages: [], hasMore: false })
+      expect(store.page('dm:nobody', null, 10)).toEqual({ messages: [], hasMore: false, hasNewer: false, firstUnread: null })
     })
   })
 

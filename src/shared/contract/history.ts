@@ -1,0 +1,66 @@
+import { z } from 'zod'
+import { ConversationIdSchema } from '../protocol/conversation-id'
+import { defineContract } from './define'
+
+export const ExportFormatSchema = z.enum(['json', 'html', 'markdown'])
+export type ExportFormat = z.infer<typeof ExportFormatSchema>
+
+/** Largest Parley JSON export the import reads (characters). */
+export const MAX_IMPORT_CHARS = 256 * 1024 * 1024
+
+export const ExportInputSchema = z.object({
+  /** One conversation, or null for the whole history. */
+  conversationId: ConversationIdSchema.nullable(),
+  format: ExportFormatSchema,
+  /** Where to write (an absolute path); by default a new file in the exports folder. */
+  path: z.string().min(1).max(4096).nullish(),
+})
+export type ExportInput = z.input<typeof ExportInputSchema>
+
+export const HistoryImportSchema = z.union([
+  z.object({ path: z.string().min(1).max(4096) }),
+  /** The file's text, for a user interface that read it itself (the web host). */
+  z.object({ text: z.string().max(MAX_IMPORT_CHARS), name: z.string().max(256).optional() }),
+])
+export type HistoryImportInput = z.input<typeof HistoryImportSchema>
+
+export type HistoryJobKind = 'export' | 'import'
+export type HistoryJobState = 'running' | 'done' | 'failed' | 'cancelled'
+
+/** A long export or import, as it goes. */
+export interface HistoryJob {
+  id: string
+  kind: HistoryJobKind
+  state: HistoryJobState
+  /** Messages written (export) or read (import) so far. */
+  done: number
+  total: number
+  /** The file written (export) or read (import). */
+  path: string | null
+  /** Import: messages added, and those already here (skipped, never duplicated). */
+  added: number
+  skipped: number
+  /** Why it failed, in words a person can act on. */
+  error: string | null
+}
+
+export interface HistoryService {
+  /** Starts an export; follow it with `historyJob` events. */
+  exportHistory(input: ExportInput): Promise<HistoryJob>
+  /** Starts an import of a Parley JSON export; messages already here are skipped. */
+  importHistory(input: HistoryImportInput): Promise<HistoryJob>
+  cancel(jobId: string): Promise<void>
+}
+
+export interface HistoryEvents {
+  historyJob: HistoryJob
+}
+
+export const historyContract = defineContract<HistoryService, HistoryEvents>()({
+  methods: {
+    exportHistory: z.tuple([ExportInputSchema]),
+    importHistory: z.tuple([HistoryImportSchema]),
+    cancel: z.tuple([z.string().min(1).max(64)]),
+  },
+  events: ['historyJob'],
+})
