@@ -13,6 +13,7 @@ import type { ConversationTransport, MessagesApi, ReceivedBatch, SentMessage } f
 import { handleDirect } from './inbound'
 import { migration0005 } from './migrations/0005_message_statuses'
 import { migration0007 } from './migrations/0007_message_tombstones'
+import { migration0018 } from './migrations/0018_message_time_keys'
 import { MessageStore, type OutgoingMessage } from './store'
 
 const OWNER = 'messages'
@@ -22,7 +23,7 @@ const TOMBSTONE_DAYS = 30
 export const messagesFeature = defineFeature({
   name: 'messages',
   dependsOn: ['conversations'],
-  migrations: [migration0005, migration0007],
+  migrations: [migration0005, migration0007, migration0018],
   create(ctx) {
     const conversations = ctx.use<ConversationsApi>('conversations')
     const store = new MessageStore(ctx.db, conversations.store)

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { ChatMessage, MessagePage, MessageStatus } from '../../../../shared/contract'
 import type { PageCursor } from '../../../../shared/schemas'
+import { MESSAGE_KEY_SLOTS, messageKeyBase } from './time-key'
 
 /** One stored message, as the engine writes it. */
 export interface NewMessage {
@@ -68,17 +69,29 @@ export class MessageStore {
   ) {
     this.insertManyTx = db.transaction((batch: readonly NewMessage[]) => this.insertBatch(batch))
     this.q = {
+      // The rowid is the time key (time-key.ts): the next free one in the message's millisecond.
       insert: db.prepare(
-        `INSERT INTO messages (id, conversation_id, sender, sender_device, direction, ts, seq, text, status, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO messages (rowid, id, conversation_id, sender, sender_device, direction, ts, seq, text, status, received_at)
+         VALUES ((SELECT coalesce(max(rowid) + 1, ?) FROM messages WHERE rowid BETWEEN ? AND ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO NOTHING`,
       ),
       // A message deleted here stays deleted when it is delivered or offered again.
       insertUnlessDeleted: db.prepare(
-        `INSERT INTO messages (id, conversation_id, sender, sender_device, direction, ts, seq, text, status, received_at)
-         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM message_tombstones WHERE id = ?)
+        `INSERT INTO messages (rowid, id, conversation_id, sender, sender_device, direction, ts, seq, text, status, received_at)
+         SELECT (SELECT coalesce(max(rowid) + 1, ?) FROM messages WHERE rowid BETWEEN ? AND ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         WHERE NOT EXISTS (SELECT 1 FROM message_tombstones WHERE id = ?)
          ON CONFLICT(id) DO NOTHING`,
       ),
+      insertAt: db.prepare(
+        `INSERT INTO messages (rowid, id, conversation_id, sender, sender_device, direction, ts, seq, text, status, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+      ),
+      // The first free key at or after a full millisecond (a flood of messages claiming one ts).
+      freeKeyFrom: db.prepare(
+        `SELECT m.rowid + 1 AS k FROM messages m WHERE m.rowid >= ?
+         AND NOT EXISTS (SELECT 1 FROM messages n WHERE n.rowid = m.rowid + 1) ORDER BY m.rowid LIMIT 1`,
+      ),
+      isTombstoned: db.prepare(`SELECT 1 FROM message_tombstones WHERE id = ?`),
       anyTombstone: db.prepare(`SELECT EXISTS (SELECT 1 FROM message_tombstones) AS yes`),
       tombstone: db.prepare(`INSERT OR REPLACE INTO message_tombstones (id, conversation_id, deleted_at) VALUES (?, ?, ?)`),
       tombstoneOf: db.prepare(`SELECT conversation_id FROM message_tombstones WHERE id = ?`),
@@ -148,11 +161,7 @@ export class MessageStore {
         const created = this.conversations.ensure(m.conversationId, now, m.direction === 'in')
         touched.set(m.conversationId, (touch = { ts: 0, unread: 0, created, stored: false }))
       }
-      // Positional parameters: this is the receive hot path, and binding by name costs an object per row.
-      const changes = this.tombstones
-        ? this.q.insertUnlessDeleted.run(m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now, m.id).changes
-        : this.q.insert.run(m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now).changes
-      if (changes === 0) continue
+      if (this.insertRow(m, now) === 0) continue
       inserted.push({ id: m.id, conversationId: m.conversationId, sender: m.sender, direction: m.direction, ts: m.ts, text: m.text, status: m.status, error: null })
       touch.stored = true
       touch.ts = Math.max(touch.ts, m.ts)
@@ -163,6 +172,24 @@ export class MessageStore {
       else if (t.created) this.conversations.remove(id)
     }
     return inserted
+  }
+
+  /** Stores one row under its time key; 0 when the id is already here (or deleted here). */
+  private insertRow(m: NewMessage, now: number): number {
+    const base = messageKeyBase(m.ts)
+    const last = base + MESSAGE_KEY_SLOTS - 1
+    try {
+      // Positional parameters: this is the receive hot path, and binding by name costs an object per row.
+      return this.tombstones
+        ? this.q.insertUnlessDeleted.run(base, base, last, m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now, m.id).changes
+        : this.q.insert.run(base, base, last, m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now).changes
+    } catch (err) {
+      // A millisecond with all its slots taken: the next free key after it (ordering moves by a hair, nothing is lost).
+      if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw err
+      if (this.q.get.get(m.id) || (this.tombstones && this.q.isTombstoned.get(m.id))) return 0
+      const key = (this.q.freeKeyFrom.get(base) as { k: number } | undefined)?.k ?? base
+      return this.q.insertAt.run(key, m.id, m.conversationId, m.sender, m.senderDevice, m.direction, m.ts, m.seq, m.text, m.status, now).changes
+    }
   }
 
   get(id: string): ChatMessage | null {

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ConversationStore } from '../../../../../src/main/core/features/conversations/store'
 import type { MessageStore, NewMessage } from '../../../../../src/main/core/features/messages/store'
+import { MESSAGE_KEY_SLOTS, messageKeyBase } from '../../../../../src/main/core/features/messages/time-key'
 import { msg, openStores, T } from '../stores'
 
 describe('MessageStore', () => {
@@ -31,6 +32,20 @@ describe('MessageStore', () => {
         error: null,
       })
       expect(conversations.get('dm:alice')).toMatchObject({ id: 'dm:alice', kind: 'dm', peer: 'alice', title: 'alice', unread: 1 })
+    })
+
+    it('keys each row by time: rowid order is (ts, arrival) order, also for a flood claiming one millisecond', () => {
+      const late = msg({ ts: T + 5000, text: 'late' })
+      const early = msg({ ts: T, text: 'early' })
+      const flood = Array.from({ length: MESSAGE_KEY_SLOTS + 20 }, (_, i) => msg({ ts: T + 1000, text: `same ms ${i}` }))
+      expect(store.insertMany([late, early, ...flood]).length).toBe(flood.length + 2)
+      const rows = db.prepare(`SELECT rowid AS k, id, ts FROM messages ORDER BY rowid`).all() as { k: number; id: string; ts: number }[]
+      expect(rows.length).toBe(flood.length + 2)
+      expect(rows[0]).toMatchObject({ id: early.id, k: messageKeyBase(T) })
+      expect(rows.at(-1)).toMatchObject({ id: late.id, k: messageKeyBase(T + 5000) })
+      expect(rows.slice(1, -1).map((r) => r.id)).toEqual(flood.map((m) => m.id))
+      // A re-delivery of a message of the full millisecond is still a no-op.
+      expect(store.insert(flood.at(-1)!)).toBe(false)
     })
 
     it('a duplicate message id is ignored: nothing changes, not even the unread count', () => {
@@ -141,7 +156,7 @@ describe('MessageStore', () => {
   })
 
   describe('outgoing status', () => {
-    it('pendingWithoutOutbox lists pending messages in the order written, skipping those already in the outbox', () => {
+    it('pendingWithoutOutbox lists pending messages oldest first (by time key), skipping those already in the outbox', () => {
       const out1 = out({ text: 'one' })
       const sent = out({ status: 'sent' })
       const out2 = out({ peer: 'carol', text: 'two', seq: null, senderDevice: null })
@@ -149,13 +164,13 @@ describe('MessageStore', () => {
       const out3 = out({ text: 'three', ts: 1 })
       for (const m of [out1, sent, out2, incoming, out3]) store.insert(m)
       const box = store.pendingWithoutOutbox()
-      expect(box.map((o) => o.id)).toEqual([out1.id, out2.id, out3.id])
+      expect(box.map((o) => o.id)).toEqual([out3.id, out1.id, out2.id])
       // Exactly what an envelope is built from, nothing more.
-      expect(box[0]).toEqual({ id: out1.id, conversationId: 'dm:bob', senderDevice: 'dev-a', ts: out1.ts, seq: out1.seq, text: 'one' })
-      expect(box[1]).toEqual({ id: out2.id, conversationId: 'dm:carol', senderDevice: null, ts: out2.ts, seq: null, text: 'two' })
+      expect(box[1]).toEqual({ id: out1.id, conversationId: 'dm:bob', senderDevice: 'dev-a', ts: out1.ts, seq: out1.seq, text: 'one' })
+      expect(box[2]).toEqual({ id: out2.id, conversationId: 'dm:carol', senderDevice: null, ts: out2.ts, seq: null, text: 'two' })
       db.prepare(`INSERT INTO outbox (owner, ref, topic, payload, state, created_at) VALUES ('messages', ?, 't', x'00', 'queued', 1)`).run(out2.id)
       db.prepare(`INSERT INTO outbox (owner, ref, topic, payload, state, created_at) VALUES ('receipts', ?, 't', x'00', 'queued', 1)`).run(out3.id)
-      expect(store.pendingWithoutOutbox().map((o) => o.id)).toEqual([out1.id, out3.id])
+      expect(store.pendingWithoutOutbox().map((o) => o.id)).toEqual([out3.id, out1.id])
     })
 
     it('markSent moves a pending message to sent, once', () => {
