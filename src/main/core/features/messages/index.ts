@@ -140,7 +140,7 @@ export const messagesFeature = defineFeature({
       service: {
         async page(query) {
           const q = PageQuerySchema.parse(query)
-          return store.page(q.conversationId, q.before, q.limit)
+          return store.page(q.conversationId, { before: q.before, after: q.after, around: q.around }, q.limit)
         },
         async send(input) {
           const { conversationId, text } = SendInputSchema.parse(input)

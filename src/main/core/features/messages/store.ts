@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { ChatMessage, MessagePage, MessageStatus } from '../../../../shared/contract'
 import type { PageCursor } from '../../../../shared/schemas'
+import { MessagePaging, type PagePosition } from './paging'
 import { MESSAGE_KEY_SLOTS, messageKeyBase } from './time-key'
 
 /** One stored message, as the engine writes it. */
@@ -62,6 +63,7 @@ export class MessageStore {
   private readonly insertManyTx: (batch: readonly NewMessage[]) => ChatMessage[]
   /** Whether any deletion is remembered: only then does an insert look for one (the hot path). */
   private tombstones: boolean
+  private paging: MessagePaging | undefined
 
   constructor(
     private readonly db: Database.Database,
@@ -97,11 +99,6 @@ export class MessageStore {
       tombstoneOf: db.prepare(`SELECT conversation_id FROM message_tombstones WHERE id = ?`),
       pruneTombstones: db.prepare(`DELETE FROM message_tombstones WHERE deleted_at < ?`),
       get: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE id = ?`),
-      pageLatest: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY ts DESC, id DESC LIMIT ?`),
-      pageBefore: db.prepare(
-        `SELECT ${COLUMNS} FROM messages
-         WHERE conversation_id = ? AND (ts < ? OR (ts = ? AND id < ?)) ORDER BY ts DESC, id DESC LIMIT ?`,
-      ),
       // Only forward, and only for messages sent in the conversation the receipt came from.
       advance: db.prepare(
         `UPDATE messages SET status = @status, error = NULL
@@ -197,14 +194,10 @@ export class MessageStore {
     return row ? toMessage(row) : null
   }
 
-  page(conversationId: string, before: PageCursor | null | undefined, limit: number): MessagePage {
-    const rows = (
-      before
-        ? this.q.pageBefore.all(conversationId, before.ts, before.ts, before.id, limit + 1)
-        : this.q.pageLatest.all(conversationId, limit + 1)
-    ) as MessageRow[]
-    const hasMore = rows.length > limit
-    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore, hasNewer: false, firstUnread: null }
+  /** A page of a conversation: the newest, or before/after/around a message (paging.ts). */
+  page(conversationId: string, at: PagePosition | null | undefined, limit: number): MessagePage {
+    this.paging ??= new MessagePaging(this.db)
+    return this.paging.page(conversationId, at, limit)
   }
 
   /** pending → sent; null when it was not pending. */

@@ -120,6 +120,20 @@ describe('messages feature: sending through the publisher', () => {
     await expect(service.remove(m.id)).rejects.toMatchObject({ code: 'not-found' })
   })
 
+  it('pages before, after and around a message through the service, validating the query', async () => {
+    create()
+    session.connected = false
+    const sent: ChatMessage[] = []
+    for (let i = 0; i < 5; i++) sent.push(await service.send({ conversationId: 'dm:bob', text: `m${i}` }))
+    const texts = (p: { messages: ChatMessage[] }) => p.messages.map((x) => x.text)
+    const at = (m: ChatMessage) => ({ ts: m.ts, id: m.id })
+    expect(texts(await service.page({ conversationId: 'dm:bob', around: sent[2]!.id, limit: 1 }))).toEqual(['m1', 'm2', 'm3'])
+    expect(await service.page({ conversationId: 'dm:bob', after: at(sent[2]!), limit: 1 })).toMatchObject({ hasMore: true, hasNewer: true, firstUnread: null })
+    expect(texts(await service.page({ conversationId: 'dm:bob', before: at(sent[2]!), limit: 5 }))).toEqual(['m0', 'm1'])
+    await expect(service.page({ conversationId: 'dm:bob', before: at(sent[1]!), after: at(sent[3]!) })).rejects.toThrow(/not several at once/)
+    await expect(service.page({ conversationId: 'dm:carol', around: sent[0]!.id })).rejects.toMatchObject({ code: 'not-found' })
+  })
+
   it('its route takes my 1:1 inbox, drops retained messages there, and stores what arrives', async () => {
     const messages = create()
     const [route] = messages.routes!(ALICE)

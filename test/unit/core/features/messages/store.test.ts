@@ -103,58 +103,6 @@ describe('MessageStore', () => {
     })
   })
 
-  describe('paging', () => {
-    let all: NewMessage[]
-    beforeEach(() => {
-      all = Array.from({ length: 7 }, () => msg())
-      // Inserted out of order: the page order comes from (ts, id), not insertion.
-      store.insertMany([...all].reverse())
-      store.insert(msg({ peer: 'bob' }))
-    })
-
-    it('returns the latest `limit` messages, oldest first, with hasMore', () => {
-      const p = store.page('dm:alice', null, 3)
-      expect(p.messages.map((m) => m.id)).toEqual(all.slice(4).map((m) => m.id))
-      expect(p.hasMore).toBe(true)
-    })
-
-    it('pages back with the oldest message as the `before` cursor until hasMore is false', () => {
-      const seen: string[] = []
-      let before: { ts: number; id: string } | null = null
-      let pages = 0
-      for (;;) {
-        const p = store.page('dm:alice', before, 3)
-        pages++
-        seen.unshift(...p.messages.map((m) => m.id))
-        if (!p.hasMore) break
-        const first = p.messages[0]!
-        before = { ts: first.ts, id: first.id }
-      }
-      expect(pages).toBe(3)
-      expect(seen).toEqual(all.map((m) => m.id))
-    })
-
-    it('a page exactly as big as what is left has hasMore false', () => {
-      expect(store.page('dm:alice', null, 7)).toMatchObject({ hasMore: false })
-      expect(store.page('dm:alice', null, 7).messages).toHaveLength(7)
-      expect(store.page('dm:alice', null, 6).hasMore).toBe(true)
-    })
-
-    it('breaks timestamp ties by id, so equal timestamps are not skipped or repeated', () => {
-      const ts = T + 10_000
-      const same = [msg({ peer: 'carol', ts }), msg({ peer: 'carol', ts }), msg({ peer: 'carol', ts })]
-      store.insertMany(same)
-      const p1 = store.page('dm:carol', null, 2)
-      expect(p1.messages.map((m) => m.id)).toEqual([same[1]!.id, same[2]!.id])
-      const p2 = store.page('dm:carol', { ts, id: same[1]!.id }, 2)
-      expect(p2).toEqual({ messages: [store.get(same[0]!.id)], hasMore: false, hasNewer: false, firstUnread: null })
-    })
-
-    it('an unknown conversation is an empty page', () => {
-      expect(store.page('dm:nobody', null, 10)).toEqual({ messages: [], hasMore: false, hasNewer: false, firstUnread: null })
-    })
-  })
-
   describe('outgoing status', () => {
     it('pendingWithoutOutbox lists pending messages oldest first (by time key), skipping those already in the outbox', () => {
       const out1 = out({ text: 'one' })
