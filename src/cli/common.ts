@@ -10,6 +10,8 @@ export interface CliIo {
   out(line: string): void
   err(line: string): void
   env: NodeJS.ProcessEnv
+  /** stdout is a terminal that shows ANSI styles (not a pipe or file, no NO_COLOR): output may be bold. */
+  styled?: boolean
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   interrupted: Promise<void>
 }

@@ -9,6 +9,7 @@ runCli(process.argv.slice(2), {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),
   env: process.env,
+  styled: process.stdout.isTTY === true && !process.env.NO_COLOR,
   interrupted,
 }).then(
   (code) => {
