@@ -38,6 +38,17 @@ export interface ForeignMessage {
   text: string
 }
 
+/** A message from an exported history, stored again under its own id. */
+export interface HistoryMessage {
+  id: string
+  conversationId: string
+  sender: string
+  direction: 'in' | 'out'
+  ts: number
+  text: string
+  status: ChatMessage['status']
+}
+
 /** What other features get from the messages feature (through `dependsOn: ['messages']`). */
 export interface MessagesApi {
   /**
@@ -85,4 +96,20 @@ export interface MessagesApi {
   removeConversation(conversationId: string): void
   /** Offers again now every unconfirmed message to `peer` (they just came online). */
   reofferTo(peer: string): void
+  /** A conversation's messages oldest first after `after` (keyset), at most `limit`: an export's page. */
+  oldestFirst(conversationId: string, after: PageCursor | null, limit: number): ChatMessage[]
+  /** How many messages a conversation has (null: the whole history). */
+  count(conversationId: string | null): number
+  /**
+   * Stores messages from an exported history in one transaction, each under its own
+   * id, so importing the same file again adds nothing (a message deleted here stays
+   * deleted). Incoming ones are stored seen and add nothing to unread counts; mine
+   * that never reached the broker are stored failed (never put in the outbox). Sends
+   * no receipts, calls no listeners, publishes nothing and announces nothing (the
+   * caller announces the conversations). Returns the messages that were new.
+   */
+  storeHistory(rows: readonly HistoryMessage[]): ChatMessage[]
 }
+
+/** Message rowids are time keys (ts × slots + n): what other features order and bound by. */
+export { MESSAGE_KEY_SLOTS, messageKeyAfter, messageKeyBase } from './time-key'

@@ -1,0 +1,54 @@
+/**
+ * How text is compared for search: case and accents do not matter ("Café" finds
+ * "cafe" and the other way round), and Chinese, Japanese and Korean characters are
+ * doubled on their way into the trigram index so a two-character word (北京) is
+ * long enough to be a trigram phrase.
+ */
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u
+const CJK_ALL = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu
+const MARKS = /\p{M}/gu
+// Printable ASCII and common whitespace need no Unicode folding.
+const ASCII = /^[\t\n\r\x20-\x7e]*$/
+
+/**
+ * The text the index holds for a message (and the form a term is looked up in):
+ * every CJK character twice. The mapping keeps substrings: q is in s exactly when
+ * doubled(q) is in doubled(s), so "北京" (4 characters once doubled) is a phrase of
+ * two trigrams while the text around it is untouched.
+ */
+export function indexForm(text: string): string {
+  return CJK.test(text) ? text.replace(CJK_ALL, (c) => c + c) : text
+}
+
+/** Unicode characters (not UTF-16 units): what the trigram tokenizer counts. */
+export function charCount(s: string): number {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
+/** Lower case without accents, for comparing a whole string. */
+export function fold(s: string): string {
+  return ASCII.test(s) ? s.toLowerCase() : s.normalize('NFD').replace(MARKS, '').toLowerCase()
+}
+
+/** A folded copy of `s` and, for each of its UTF-16 units, where that unit came from in `s`. */
+export interface Folded {
+  text: string
+  from: number[]
+}
+
+export function foldWithMap(s: string): Folded {
+  if (ASCII.test(s)) return { text: s.toLowerCase(), from: Array.from({ length: s.length }, (_, i) => i) }
+  let text = ''
+  const from: number[] = []
+  let at = 0
+  for (const ch of s) {
+    const f = fold(ch)
+    for (let i = 0; i < f.length; i++) from.push(at)
+    text += f
+    at += ch.length
+  }
+  return { text, from }
+}

@@ -1,0 +1,97 @@
+import type Database from 'better-sqlite3'
+import type { MessageStatus } from '../../../../shared/contract'
+import { messageKeyBase } from '../messages/api'
+import { fold } from './fold'
+import { ftsPhrase, type SearchPlan } from './query'
+import { conversationTag, senderTag } from './scope'
+
+export interface FoundRow {
+  k: number
+  id: string
+  conversation_id: string
+  sender: string
+  direction: 'in' | 'out'
+  ts: number
+  text: string
+  status: MessageStatus
+  error: string | null
+}
+
+export interface SearchBounds {
+  conversationId: string | null
+  sender: string | null
+  /** Keyset: only rows with a smaller key (the last key of the previous page). */
+  belowKey: number | null
+}
+
+export interface FoundPage {
+  rows: FoundRow[]
+  /** The key to continue below; null when everything was seen. */
+  nextKey: number | null
+}
+
+const COLUMNS = 'm.rowid AS k, m.id, m.conversation_id, m.sender, m.direction, m.ts, m.text, m.status, m.error'
+/** Candidates looked at per request when some must be checked in JS: the answer stays fast, and `next` goes on from there. */
+const CANDIDATE_BUDGET = 20_000
+const NO_KEY = Number.MAX_SAFE_INTEGER
+
+/**
+ * Runs a search plan: through the index whenever the plan has anything it can look
+ * up (words of 3+ characters, `in:`, `from:`, has:link), walking it newest first by
+ * key between the date bounds, else (only 1-2 character words or dates) over the
+ * messages themselves, newest first, in bounded steps.
+ */
+export class Searcher {
+  private readonly q
+
+  constructor(db: Database.Database) {
+    this.q = {
+      // CROSS JOIN keeps the index as the outer loop: it yields keys newest first and the plan never sorts.
+      indexed: db.prepare(
+        `SELECT ${COLUMNS} FROM message_index CROSS JOIN messages m ON m.rowid = message_index.rowid
+         WHERE message_index MATCH ? AND message_index.rowid >= ? AND message_index.rowid < ?
+         ORDER BY message_index.rowid DESC LIMIT ?`,
+      ),
+      scan: db.prepare(`SELECT ${COLUMNS} FROM messages m WHERE m.rowid >= ? AND m.rowid < ? ORDER BY m.rowid DESC LIMIT ?`),
+    }
+  }
+
+  /** The FTS5 expression of a plan, or null when the index cannot narrow it. */
+  static expression(plan: SearchPlan, bounds: Pick<SearchBounds, 'conversationId' | 'sender'>): string | null {
+    const parts = plan.indexed.map((t) => `{body}: ${ftsPhrase(t)}`)
+    if (plan.hasLink) parts.push(`{body}: ("://" OR "www.")`)
+    if (bounds.conversationId !== null) parts.push(`{scope}: ${ftsPhrase(conversationTag(bounds.conversationId))}`)
+    if (bounds.sender !== null) parts.push(`{scope}: ${ftsPhrase(senderTag(bounds.sender))}`)
+    return parts.length ? parts.join(' AND ') : null
+  }
+
+  find(plan: SearchPlan, bounds: SearchBounds, limit: number): FoundPage {
+    const low = plan.after === null ? 0 : messageKeyBase(plan.after)
+    let high = Math.min(bounds.belowKey ?? NO_KEY, plan.before === null ? NO_KEY : messageKeyBase(plan.before))
+    if (high <= low) return { rows: [], nextKey: null }
+    const expression = Searcher.expression(plan, bounds)
+    const accept = (r: FoundRow): boolean => {
+      if (bounds.conversationId !== null && r.conversation_id !== bounds.conversationId) return false
+      if (bounds.sender !== null && r.sender !== bounds.sender) return false
+      if (!plan.short.length) return true
+      const text = fold(r.text)
+      return plan.short.every((t) => text.includes(t))
+    }
+    const exact = plan.short.length === 0
+    const rows: FoundRow[] = []
+    let looked = 0
+    for (;;) {
+      // Without JS checks a page is one query; with them, steps that grow until the page is full or the budget is spent.
+      const step = exact ? limit + 1 : Math.min(2000, Math.max(200, (limit + 1) * 8))
+      const batch = (expression === null ? this.q.scan.all(low, high, step) : this.q.indexed.all(expression, low, high, step)) as FoundRow[]
+      looked += batch.length
+      for (const r of batch) {
+        if (accept(r)) rows.push(r)
+        if (rows.length > limit) return { rows: rows.slice(0, limit), nextKey: rows[limit - 1]!.k }
+      }
+      if (batch.length < step) return { rows, nextKey: null }
+      high = batch.at(-1)!.k
+      if (looked >= CANDIDATE_BUDGET) return { rows, nextKey: high }
+    }
+  }
+}
