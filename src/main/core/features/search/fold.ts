@@ -28,9 +28,23 @@ export function charCount(s: string): number {
   return n
 }
 
-/** Lower case without accents, for comparing a whole string. */
+/**
+ * How many characters the trigram tokenizer sees in an index-form term: combining
+ * accents are dropped by it (remove_diacritics), so "ne" + U+0301 is two, too short to
+ * look up. Counting marks out of any script errs on the safe side: a term counted
+ * short is checked against the text instead of looked up.
+ */
+export function indexedCharCount(form: string): number {
+  return ASCII.test(form) ? form.length : charCount(form.normalize('NFC').replace(MARKS, ''))
+}
+
+/**
+ * Lower case without accents, for comparing a whole string. Final sigma is folded to
+ * sigma: lower-casing a whole word gives "ς" at its end where one character alone
+ * gives "σ", and foldWithMap folds one character at a time.
+ */
 export function fold(s: string): string {
-  return ASCII.test(s) ? s.toLowerCase() : s.normalize('NFD').replace(MARKS, '').toLowerCase()
+  return ASCII.test(s) ? s.toLowerCase() : s.normalize('NFD').replace(MARKS, '').toLowerCase().replaceAll('ς', 'σ')
 }
 
 /** A folded copy of `s` and, for each of its UTF-16 units, where that unit came from in `s`. */

@@ -5,7 +5,7 @@
  * Nothing here throws for any input.
  */
 import { SEARCH_TERMS_MAX } from '../../../../shared/contract'
-import { charCount, fold, indexForm } from './fold'
+import { charCount, fold, indexedCharCount, indexForm } from './fold'
 
 /** Most words a query uses; the rest are ignored (and a note says so). */
 const MAX_TERMS = 16
@@ -70,10 +70,17 @@ export function parseDay(value: string): { start: number; end: number } | null {
   const mo = m[2] === undefined ? null : Number(m[2]) - 1
   const d = m[3] === undefined ? null : Number(m[3])
   if (mo !== null && (mo < 0 || mo > 11)) return null
-  const start = new Date(y, mo ?? 0, d ?? 1)
+  const start = localDate(y, mo ?? 0, d ?? 1)
   if (d !== null && start.getDate() !== d) return null
-  const end = d !== null ? new Date(y, mo!, d + 1) : mo !== null ? new Date(y, mo + 1, 1) : new Date(y + 1, 0, 1)
+  const end = d !== null ? localDate(y, mo!, d + 1) : mo !== null ? localDate(y, mo + 1, 1) : localDate(y + 1, 0, 1)
   return { start: start.getTime(), end: end.getTime() }
+}
+
+/** Local midnight of a day (months and days past the end roll over); unlike `new Date(y, …)`, years 0-99 are not taken as 1900-1999. */
+function localDate(y: number, month: number, day: number): Date {
+  const date = new Date(2000, month, day)
+  date.setFullYear(y + date.getFullYear() - 2000)
+  return date
 }
 
 export function planSearch(input: string): SearchPlan {
@@ -83,6 +90,9 @@ export function planSearch(input: string): SearchPlan {
     text = Array.from(text).slice(0, SEARCH_TERMS_MAX).join('')
     plan.notes.push(`Only the first ${SEARCH_TERMS_MAX} characters were searched.`)
   }
+  // FTS5 reads its query as a C string: a NUL inside a phrase ends it there ("unterminated string").
+  // Nobody types one on purpose, so it separates words like a space.
+  text = text.replaceAll('\0', ' ')
   const seen = new Set<string>()
   for (const token of tokens(text)) {
     const filter = token.startsWith('"') ? null : FILTER.exec(token)
@@ -116,7 +126,7 @@ export function planSearch(input: string): SearchPlan {
     seen.add(folded)
     plan.terms.push(term)
     const form = indexForm(term)
-    if (charCount(form) >= MIN_INDEXED_CHARS) plan.indexed.push(form)
+    if (indexedCharCount(form) >= MIN_INDEXED_CHARS) plan.indexed.push(form)
     else plan.short.push(folded)
   }
   if (plan.before !== null && plan.after !== null && plan.after >= plan.before) plan.notes.push('Nothing can be both after and before those dates.')
@@ -129,5 +139,5 @@ function example(filter: string): string {
 
 /** A string as one FTS5 phrase: inside double quotes nothing is syntax, and a quote is written twice. */
 export function ftsPhrase(s: string): string {
-  return `"${s.replaceAll('"', '""')}"`
+  return `"${s.replaceAll('"', '""').replaceAll('\0', ' ')}"`
 }
