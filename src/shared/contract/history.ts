@@ -40,6 +40,8 @@ export interface HistoryJob {
   /** Import: messages added, and those already here (skipped, never duplicated). */
   added: number
   skipped: number
+  /** Import: rows that were not valid messages (left out and counted). */
+  invalid: number
   /** Why it failed, in words a person can act on. */
   error: string | null
 }

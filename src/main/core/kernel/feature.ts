@@ -70,6 +70,8 @@ export interface FeatureContext {
   /** Envelopes to and from payloads, through the one seal/open step. */
   readonly codec: Codec
   readonly tuning: CoreTuning
+  /** The data directory (settings.json, history.db): where a feature keeps files of its own, e.g. exports. */
+  readonly dataDir: string
   /** The signed-in account, or null before set-up. */
   account(): Account | null
   /** The account, or a ParleyError that says to set up first. */

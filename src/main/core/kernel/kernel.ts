@@ -121,6 +121,7 @@ export class Kernel {
       prefs: this.prefs,
       codec: this.codec,
       tuning: this.opts.tuning,
+      dataDir: this.opts.dataDir,
       account: () => this.account,
       requireAccount: () => {
         const a = this.account

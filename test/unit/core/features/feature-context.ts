@@ -3,6 +3,7 @@
  * FeatureContext whose routes follow a FakeSession's connection and whose `use`
  * answers from the APIs the test hands it (real features or stand-ins).
  */
+import { tmpdir } from 'node:os'
 import Database from 'better-sqlite3'
 import type { ParleyEvents } from '../../../../src/shared/contract'
 import { ALL_MIGRATIONS } from '../../../../src/main/core/features'
@@ -37,6 +38,8 @@ export interface ContextParts {
   /** What `use(name)` returns, by feature name; the test adds to it as it creates features. */
   apis: Map<string, unknown>
   replayRetained?: (only?: (filter: string) => boolean) => void
+  /** The data directory features see (default: the system's temp folder). */
+  dataDir?: string
 }
 
 /** The context alice's features get, with the engine's timings but a one-day re-offer window. */
@@ -50,6 +53,7 @@ export function featureContext(p: ContextParts): FeatureContext {
     prefs: new Prefs(p.db, p.log),
     codec: p.codec,
     tuning: { ...DEFAULT_TUNING, reofferWindowMs: 86_400_000 },
+    dataDir: p.dataDir ?? tmpdir(),
     account: () => ALICE,
     requireAccount: () => ALICE,
     connected: () => p.session.connected,

@@ -10,6 +10,7 @@ import type { AfterCommit } from '../../mqtt/router'
 import { envelope } from '../../protocol/codec'
 import type { ConversationsApi } from '../conversations'
 import type { ConversationTransport, MessagesApi, ReceivedBatch, SentMessage } from './api'
+import { HistoryRows } from './history-rows'
 import { handleDirect } from './inbound'
 import { migration0005 } from './migrations/0005_message_statuses'
 import { migration0007 } from './migrations/0007_message_tombstones'
@@ -27,6 +28,7 @@ export const messagesFeature = defineFeature({
   create(ctx) {
     const conversations = ctx.use<ConversationsApi>('conversations')
     const store = new MessageStore(ctx.db, conversations.store)
+    const historyRows = new HistoryRows(ctx.db)
     const listeners: ((batch: ReceivedBatch) => AfterCommit)[] = []
     const sentListeners: ((m: SentMessage) => void)[] = []
     const transports = new Map<ConversationKind, ConversationTransport>([
@@ -120,6 +122,26 @@ export const messagesFeature = defineFeature({
       reofferTo(peer) {
         const account = ctx.account()
         if (account) ctx.publisher.reofferTopic(directTopic(account.root, peer, account.user))
+      },
+      oldestFirst: (conversationId, after, limit) => historyRows.oldestFirst(conversationId, after, limit),
+      count: (conversationId) => historyRows.count(conversationId),
+      storeHistory(rows) {
+        return store.transaction(() => {
+          const stored = store.insertMany(
+            rows.map((r) => ({
+              ...r,
+              senderDevice: null,
+              seq: null,
+              // An old incoming message is not news; one of mine that never went out must not go out now.
+              status: r.direction === 'in' ? 'seen' : r.status === 'sent' || r.status === 'delivered' || r.status === 'read' ? r.status : 'failed',
+            })),
+          )
+          // insertMany counts every new incoming message as unread: take those back.
+          const incoming = new Map<string, number>()
+          for (const m of stored) if (m.direction === 'in') incoming.set(m.conversationId, (incoming.get(m.conversationId) ?? 0) + 1)
+          for (const [id, n] of incoming) conversations.store.touch(id, 0, -n)
+          return stored
+        })
       },
     }
 

@@ -1,0 +1,110 @@
+import { readFile, stat } from 'node:fs/promises'
+import { z } from 'zod'
+import { MAX_IMPORT_CHARS } from '../../../../shared/contract'
+import { CONVERSATION_KINDS, ConversationIdSchema, parseConversationId } from '../../../../shared/protocol/conversation-id'
+import { ParleyError } from '../../../../shared/rpc'
+import type { HistoryMessage } from '../messages/api'
+import { JSON_FORMAT, JSON_VERSION, type ExportConversation } from './formats'
+
+/** One conversation of an export, with its valid messages. */
+export interface ImportConversation extends ExportConversation {
+  messages: HistoryMessage[]
+}
+
+/** What an export file holds that can be imported, and how many of its rows could not. */
+export interface ImportFile {
+  account: string | null
+  conversations: ImportConversation[]
+  /** Valid messages in all conversations. */
+  total: number
+  /** Rows left out: not a message, or in a conversation that is not one. */
+  invalid: number
+}
+
+const HeaderSchema = z.object({
+  format: z.literal(JSON_FORMAT),
+  version: z.unknown(),
+  account: z.string().max(256).nullish(),
+  conversations: z.array(z.unknown()),
+})
+
+const ConversationSchema = z.object({
+  id: ConversationIdSchema,
+  kind: z.enum(CONVERSATION_KINDS),
+  peer: z.string().min(1).max(300),
+  title: z.string().max(300),
+  messages: z.array(z.unknown()),
+})
+
+const MessageSchema = z.object({
+  id: z.string().min(1).max(128),
+  sender: z.string().min(1).max(256),
+  direction: z.enum(['in', 'out']),
+  ts: z.number().int().min(0).max(8.64e15),
+  text: z.string().max(1_000_000),
+  status: z.enum(['pending', 'sent', 'delivered', 'read', 'failed', 'received', 'seen']),
+})
+
+const notAnExport = (what: string): ParleyError =>
+  new ParleyError(`${what} is not a Parley history export (the JSON file that Export writes).`, 'invalid-argument')
+
+/** Reads an export file from disk; a clear error when it cannot be read. */
+export async function readExportFile(path: string): Promise<string> {
+  let size: number
+  try {
+    size = (await stat(path)).size
+  } catch {
+    throw new ParleyError(`Cannot read ${path}: no such file.`, 'invalid-argument')
+  }
+  if (size > MAX_IMPORT_CHARS) throw new ParleyError(`${path} is over ${MAX_IMPORT_CHARS / (1024 * 1024)} MB, more than an import reads.`, 'invalid-argument')
+  try {
+    return await readFile(path, 'utf8')
+  } catch (err) {
+    throw new ParleyError(`Cannot read ${path}: ${(err as Error).message}`, 'invalid-argument')
+  }
+}
+
+/**
+ * Validates an export's text: the file as a whole must be a Parley export of a
+ * version this Parley reads (else a clear error, and nothing is imported); a row
+ * that is not a valid message is left out and counted.
+ */
+export function parseExport(text: string, name: string): ImportFile {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    throw notAnExport(name)
+  }
+  const header = HeaderSchema.safeParse(data)
+  if (!header.success) {
+    const format = (data as { format?: unknown } | null)?.format
+    if (format === JSON_FORMAT) throw new ParleyError(`${name} is a damaged Parley history export: it has no list of conversations.`, 'invalid-argument')
+    throw notAnExport(name)
+  }
+  const { version } = header.data
+  if (version !== JSON_VERSION) {
+    throw new ParleyError(`${name} is a Parley history export of version ${String(version)}; this Parley reads version ${JSON_VERSION}.`, 'invalid-argument')
+  }
+  const conversations: ImportConversation[] = []
+  let total = 0
+  let invalid = 0
+  for (const raw of header.data.conversations) {
+    const c = ConversationSchema.safeParse(raw)
+    if (!c.success || parseConversationId(c.data.id)?.kind !== c.data.kind) {
+      const rows = (raw as { messages?: unknown } | null)?.messages
+      invalid += Array.isArray(rows) ? rows.length : 1
+      continue
+    }
+    const messages: HistoryMessage[] = []
+    for (const row of c.data.messages) {
+      const m = MessageSchema.safeParse(row)
+      if (m.success) messages.push({ ...m.data, conversationId: c.data.id })
+      else invalid++
+    }
+    const { id, kind, peer, title } = c.data
+    conversations.push({ id, kind, peer, title, messages })
+    total += messages.length
+  }
+  return { account: header.data.account ?? null, conversations, total, invalid }
+}

@@ -1,0 +1,42 @@
+import type { ConversationsApi } from '../conversations'
+import type { MessagesApi } from '../messages/api'
+import type { ImportFile } from './import-file'
+import { breathe, type RunningJob } from './jobs'
+
+/** Messages stored per transaction: short enough that the event loop is never held long. */
+export const IMPORT_BATCH = 1000
+
+/**
+ * Stores an export's messages a batch (one transaction) at a time, each under its
+ * own id: what is here already is skipped, so a second import adds nothing. A
+ * conversation the import creates goes to the conversation list (it is my own
+ * history, not a request) with the export's title; one that gets no message is
+ * removed again. A cancel stops after the batch it is on; batches stored stay.
+ */
+export async function runImport(job: RunningJob, deps: { messages: MessagesApi; conversations: ConversationsApi }, file: ImportFile): Promise<void> {
+  const { messages, conversations } = deps
+  try {
+    for (const c of file.conversations) {
+      if (job.cancelled) break
+      const created = conversations.store.ensure(c.id, Date.now(), false)
+      if (created && c.kind !== 'dm' && c.title && c.title !== c.peer) conversations.store.setTitle(c.id, c.title)
+      let added = 0
+      for (let at = 0; at < c.messages.length; at += IMPORT_BATCH) {
+        if (job.cancelled) break
+        const batch = c.messages.slice(at, at + IMPORT_BATCH)
+        const stored = messages.storeHistory(batch)
+        added += stored.length
+        job.job.added += stored.length
+        job.job.skipped += batch.length - stored.length
+        job.job.done += batch.length
+        job.progress()
+        await breathe()
+      }
+      if (created && added === 0) conversations.store.remove(c.id)
+      else if (added > 0) conversations.announce(c.id)
+    }
+    job.end(job.cancelled ? 'cancelled' : 'done')
+  } catch (err) {
+    job.end('failed', `The import stopped: ${(err as Error).message}`)
+  }
+}

@@ -1,0 +1,53 @@
+import type Database from 'better-sqlite3'
+import type { ChatMessage, MessageStatus } from '../../../../shared/contract'
+import type { PageCursor } from '../../../../shared/schemas'
+
+interface Row {
+  id: string
+  conversation_id: string
+  sender: string
+  direction: 'in' | 'out'
+  ts: number
+  text: string
+  status: MessageStatus
+  error: string | null
+}
+
+/**
+ * Reads a conversation oldest first in keyset pages (ts, id), for an export: each
+ * page is one short query on the (conversation_id, ts, id) index, so a caller can
+ * yield to the event loop between pages however long the history is.
+ */
+export class HistoryRows {
+  private readonly q
+
+  constructor(db: Database.Database) {
+    const columns = 'id, conversation_id, sender, direction, ts, text, status, error'
+    this.q = {
+      first: db.prepare(`SELECT ${columns} FROM messages WHERE conversation_id = ? ORDER BY ts, id LIMIT ?`),
+      after: db.prepare(
+        `SELECT ${columns} FROM messages WHERE conversation_id = ? AND (ts > ? OR (ts = ? AND id > ?)) ORDER BY ts, id LIMIT ?`,
+      ),
+      countOne: db.prepare(`SELECT count(*) AS n FROM messages WHERE conversation_id = ?`),
+      countAll: db.prepare(`SELECT count(*) AS n FROM messages`),
+    }
+  }
+
+  oldestFirst(conversationId: string, after: PageCursor | null, limit: number): ChatMessage[] {
+    const rows = (after ? this.q.after.all(conversationId, after.ts, after.ts, after.id, limit) : this.q.first.all(conversationId, limit)) as Row[]
+    return rows.map((r) => ({
+      id: r.id,
+      conversationId: r.conversation_id,
+      sender: r.sender,
+      direction: r.direction,
+      ts: r.ts,
+      text: r.text,
+      status: r.status,
+      error: r.error,
+    }))
+  }
+
+  count(conversationId: string | null): number {
+    return ((conversationId === null ? this.q.countAll.get() : this.q.countOne.get(conversationId)) as { n: number }).n
+  }
+}
