@@ -129,10 +129,18 @@ describe('parley search', () => {
     expect(hits(two).map((h) => h.text)).toEqual(['café with carol tomorrow?', 'cafe sounds good'])
   })
 
-  it('filters in the query: from:bob', async () => {
+  it('filters in the query: from:bob; what the query could not use is said on stderr', async () => {
     const r = await search('cafe from:bob', '--json')
     expect(r.code, r.stderr).toBe(0)
     expect(hits(r).map((h) => [h.sender, h.text])).toEqual([['bob', 'cafe sounds good']])
+
+    const badDate = await search('cafe before:2026-13-01', '--json')
+    expect(badDate.code).toBe(0)
+    expect(hits(badDate)).toHaveLength(3)
+    expect(badDate.stderr).toBe('before: needs a date like before:2026-01-31.\n')
+
+    const nowhere = await search('cafe', '--in', 'nobody')
+    expect(nowhere).toEqual({ code: 0, stdout: '', stderr: 'No conversation is called "nobody".\nNo messages match.\n' })
   })
 
   it('no match: nothing on stdout, "No messages match." on stderr, exit 0', async () => {
