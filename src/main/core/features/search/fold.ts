@@ -18,7 +18,9 @@ const ASCII = /^[\t\n\r\x20-\x7e]*$/
  * two trigrams while the text around it is untouched.
  */
 export function indexForm(text: string): string {
-  return CJK.test(text) ? text.replace(CJK_ALL, (c) => c + c) : text
+  // Final sigma is sigma: the tokenizer folds Σ to σ only, so "ΟΔΟΣ" would miss "οδός".
+  const sigma = text.includes('ς') ? text.replaceAll('ς', 'σ') : text
+  return CJK.test(sigma) ? sigma.replace(CJK_ALL, (c) => c + c) : sigma
 }
 
 /** Unicode characters (not UTF-16 units): what the trigram tokenizer counts. */
