@@ -33,6 +33,9 @@ export class SearchIndexer {
     }
     this.batchTx = db.transaction((limit: number) => {
       const rows = this.q.next.all(limit) as QueuedRow[]
+      // The newest batch, written oldest first: FTS5 appends rows in ascending rowid order
+      // to its in-memory segment, and flushes it at every rowid that goes backwards.
+      rows.reverse()
       for (const r of rows) {
         this.q.add.run(r.k, indexForm(r.text), scopeOf(r.conversation_id, r.sender))
         this.q.done.run(r.k)
