@@ -165,7 +165,7 @@ describe('renderer: search feature', () => {
       name: 'messages',
       dependsOn: ['conversations'],
       setup(ctx) {
-        const base = { open() {}, loadOlder: async () => {}, reload: async () => {}, send: async () => {}, retry: async () => {}, remove: async () => {} }
+        const base = { open() {}, loadOlder: async () => {}, loadNewer: async () => {}, reload: async () => {}, send: async () => {}, retry: async () => {}, remove: async () => {} }
         ctx.provide(MessagesActionsKey, (withOpenAt ? { ...base, openAt } : base) as MessagesActions)
       },
     }),
@@ -317,6 +317,18 @@ describe('renderer: search feature', () => {
     press({ key: 'f', code: 'KeyF', ctrlKey: true })
     expect(store.scope).toBeNull()
     expect(press({ key: 'f', code: 'KeyF' }).defaultPrevented).toBe(false)
+  })
+
+  it('Esc closes the panel wherever the focus is, unless something else took the key', async () => {
+    const store = useSearchStore(installed.pinia)
+    installed.use(SearchActionsKey).open('all')
+    const taken = press({ key: 'Escape' })
+    taken.preventDefault()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(store.isOpen).toBe(true)
+    press({ key: 'Escape' })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(store.isOpen).toBe(false)
   })
 
   it('opening a result jumps to the message through the messages feature', async () => {

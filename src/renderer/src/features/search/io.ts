@@ -161,6 +161,14 @@ export function setupSearch(ctx: FeatureContext): void {
   )
 
   const onKeydown = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && store.isOpen) {
+      // Esc with the focus outside the panel (in the chat a result opened) closes it too, unless
+      // something else took the key (a dialog, the composer's suggestions): decided after every listener.
+      const target = e.target as Partial<Element> | null
+      if (typeof target?.closest === 'function' && target.closest('dialog') !== null) return
+      setTimeout(() => e.defaultPrevented || actions.close())
+      return
+    }
     const scope = searchShortcut(e)
     if (scope === null) return
     // The browser's own find bar would otherwise open (or, in Electron, nothing would).
