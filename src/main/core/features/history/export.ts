@@ -29,18 +29,19 @@ export async function openExportFile(
   if (given) {
     if (!isAbsolute(given)) throw new ParleyError(`Export to an absolute path, not ${given}.`, 'invalid-argument')
     try {
-      return { path: given, file: await open(given, 'w') }
+      return { path: given, file: await open(given, 'w', 0o600) }
     } catch (err) {
       throw new ParleyError(`Cannot write ${given}: ${(err as Error).message}`, 'failed')
     }
   }
   const dir = join(dataDir, 'exports')
-  await mkdir(dir, { recursive: true })
+  // Private as the rest of the data directory: an export is the whole conversation in plain text.
+  await mkdir(dir, { recursive: true, mode: 0o700 })
   // Two exports in one minute get -2, -3…: an export never replaces an earlier one.
   for (let n = 1; ; n++) {
     const path = join(dir, `${base}${n > 1 ? `-${n}` : ''}.${writer.extension}`)
     try {
-      return { path, file: await open(path, 'wx') }
+      return { path, file: await open(path, 'wx', 0o600) }
     } catch (err) {
       if ((err as { code?: string }).code !== 'EEXIST' || n >= 1000) throw new ParleyError(`Cannot write ${path}: ${(err as Error).message}`, 'failed')
     }

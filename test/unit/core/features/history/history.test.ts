@@ -215,26 +215,29 @@ describe('history feature: export and import', () => {
     const many: NewMessage[] = []
     for (let i = 0; i < 100_000; i++) many.push(incoming(i % 2 ? 'bob' : 'carol', `message ${i} <b>with</b> some text & more`, T + i))
     w.seed(many)
+    // Between two timer ticks, how much CPU time this process spent (what a tick waited for on an idle
+    // machine): wall time would also count the time the scheduler gave the shared cores to others.
+    const cpuMs = () => {
+      const u = process.cpuUsage()
+      return (u.user + u.system) / 1000
+    }
     const gaps: number[] = []
-    let last = performance.now()
+    let last = cpuMs()
     const timer = setInterval(() => {
-      const now = performance.now()
+      const now = cpuMs()
       gaps.push(now - last)
       last = now
     }, 1)
     try {
       const job = await w.service.exportHistory({ conversationId: null, format: 'html' })
-      last = performance.now()
+      last = cpuMs()
       expect(await w.finished(job.id, 60_000)).toMatchObject({ state: 'done', done: 100_000 })
     } finally {
       clearInterval(timer)
     }
-    // Timers ran between pages all along (an export in one go would give a few ticks and a gap of seconds);
-    // on a busy shared machine a rare gap may be the scheduler's, so the bound is on the 99th percentile.
-    gaps.sort((a, b) => a - b)
+    // Timers ran between pages all along: an export in one go would give a few ticks and one gap of a second or more.
     expect(gaps.length).toBeGreaterThan(100)
-    expect(gaps[Math.floor(gaps.length * 0.99)]!).toBeLessThan(50)
-    expect(gaps.at(-1)!).toBeLessThan(250)
+    expect(Math.max(...gaps)).toBeLessThan(50)
     expect(readdirSync(join(dir, 'exports'))).toHaveLength(1)
   }, 90_000)
 
