@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest'
+import type { SearchSnippet } from '../../../../../src/shared/contract'
+import { makeSnippet, matchRanges } from '../../../../../src/main/core/features/search/snippet'
+
+/** What a person sees highlighted: the snippet's text inside each range. */
+const marked = (s: SearchSnippet): string[] => s.highlights.map(([a, b]) => s.text.slice(a, b))
+
+/** Every range is inside the text, ordered, not overlapping, and never splits a surrogate pair. */
+function wellFormed(s: SearchSnippet): void {
+  let last = 0
+  for (const [a, b] of s.highlights) {
+    expect(a).toBeGreaterThanOrEqual(last)
+    expect(b).toBeGreaterThan(a)
+    expect(b).toBeLessThanOrEqual(s.text.length)
+    for (const i of [a, b]) {
+      const c = s.text.charCodeAt(i)
+      expect(c >= 0xdc00 && c <= 0xdfff, `range edge ${i} splits a pair`).toBe(false)
+    }
+    last = b
+  }
+  expect(/\p{Cs}/u.test(s.text), 'no lone surrogate at the cut').toBe(false)
+}
+
+describe('snippets and highlight ranges', () => {
+  it('marks each match, in order, case-insensitively', () => {
+    const s = makeSnippet('Hello world, HELLO again', ['hello'])
+    expect(s.text).toBe('Hello world, HELLO again')
+    expect(s.highlights).toEqual([
+      [0, 5],
+      [13, 18],
+    ])
+    wellFormed(s)
+  })
+
+  it('marks the accented original whether the text or the term carries the accent', () => {
+    expect(marked(makeSnippet('un café noir', ['cafe']))).toEqual(['café'])
+    expect(marked(makeSnippet('un cafe noir', ['café']))).toEqual(['cafe'])
+    expect(marked(makeSnippet('un CAFÉ noir', ['café']))).toEqual(['CAFÉ'])
+    // Decomposed: e + U+0301 is one letter, and the accent is inside the mark.
+    expect(marked(makeSnippet('un cafe\u0301 noir', ['cafe']))).toEqual(['cafe\u0301'])
+    expect(marked(makeSnippet('un cafe\u0301 noir', ['cafe\u0301']))).toEqual(['cafe\u0301'])
+    expect(marked(makeSnippet('un café noir', ['cafe\u0301']))).toEqual(['café'])
+    expect(marked(makeSnippet('re\u0301sume\u0301 et résumé', ['resume']))).toEqual(['re\u0301sume\u0301', 'résumé'])
+    // A match ending before an accent stops at the letter it matched.
+    expect(marked(makeSnippet('cafe\u0301', ['caf']))).toEqual(['caf'])
+  })
+
+  it('marks Chinese and Japanese words on the right characters', () => {
+    expect(makeSnippet('我在北京工作', ['北京']).highlights).toEqual([[2, 4]])
+    expect(marked(makeSnippet('東京で会議があります、会議室で', ['会議']))).toEqual(['会議', '会議'])
+    expect(marked(makeSnippet('北京北京', ['京']))).toEqual(['京', '京'])
+  })
+
+  it('marks emoji and text after emoji on whole surrogate pairs', () => {
+    const s = makeSnippet('😀 party 🎉 time 😀', ['party', '😀'])
+    expect(marked(s)).toEqual(['😀', 'party', '😀'])
+    wellFormed(s)
+    expect(marked(makeSnippet('👍🏽 ok 👍🏽', ['ok']))).toEqual(['ok'])
+  })
+
+  it('Greek capitals match whatever the sigma', () => {
+    expect(marked(makeSnippet('Η ΟΔΟΣ και η οδος', ['οδος']))).toEqual(['ΟΔΟΣ', 'οδος'])
+    expect(marked(makeSnippet('η οδοσ', ['ΟΔΟΣ']))).toEqual(['οδοσ'])
+  })
+
+  it('merges overlapping and adjacent matches of several terms', () => {
+    expect(matchRanges('abcdef', ['abc', 'bcd', 'ef'])).toEqual([[0, 6]])
+    expect(matchRanges('abc abc', ['abc', 'zzz'])).toEqual([
+      [0, 3],
+      [4, 7],
+    ])
+    expect(matchRanges('abc', [])).toEqual([])
+    expect(matchRanges('abc', [''])).toEqual([])
+  })
+
+  it('marks links for has:link', () => {
+    const s = makeSnippet('see https://example.org/x and www.test.com.', [], true)
+    expect(marked(s)).toEqual(['https://example.org/x', 'www.test.com.'])
+  })
+
+  it('cuts a long text to a window around the first match, with ellipses and ranges shifted', () => {
+    const before = 'word '.repeat(100) // 500 characters
+    const text = `${before}needle in the middle ${'tail '.repeat(100)}`
+    const s = makeSnippet(text, ['needle'])
+    expect(s.text.startsWith('…')).toBe(true)
+    expect(s.text.endsWith('…')).toBe(true)
+    expect(s.text.length).toBeLessThanOrEqual(162)
+    expect(marked(s)).toEqual(['needle'])
+    // Starts at a word boundary, with some context before the match.
+    expect(s.text.slice(1, 6)).toBe('word ')
+    const at = s.text.indexOf('needle')
+    expect(at).toBeGreaterThan(20)
+    expect(at).toBeLessThanOrEqual(41)
+    wellFormed(s)
+  })
+
+  it('a match near the start keeps the start, without a leading ellipsis', () => {
+    const s = makeSnippet(`short needle ${'x'.repeat(400)}`, ['needle'])
+    expect(s.text.startsWith('short needle')).toBe(true)
+    expect(s.text.endsWith('…')).toBe(true)
+    expect(s.highlights).toEqual([[6, 12]])
+  })
+
+  it('a match cut by the end of the window is marked up to the cut', () => {
+    const text = `${'a'.repeat(40)}${'needle'.repeat(40)}`
+    const s = makeSnippet(text, ['needle'])
+    expect(s.text.endsWith('…')).toBe(true)
+    expect(s.highlights.at(-1)![1]).toBe(s.text.length - 1)
+    wellFormed(s)
+  })
+
+  it('never cuts an emoji in half at either end of the window', () => {
+    for (let pad = 0; pad < 6; pad++) {
+      // Emoji everywhere, so both cuts can fall inside a pair; the offset moves where.
+      const text = `${'x'.repeat(pad)}${'😀'.repeat(60)}target${'🎉'.repeat(120)}`
+      const s = makeSnippet(text, ['target'])
+      wellFormed(s)
+      expect(marked(s)).toEqual(['target'])
+    }
+  })
+
+  it('shows newlines and tabs as spaces, keeping every range in place', () => {
+    const s = makeSnippet('first line\nsecond\r\nthird\tneedle', ['needle', 'second'])
+    expect(s.text).toBe('first line second  third needle')
+    expect(marked(s)).toEqual(['second', 'needle'])
+  })
+
+  it('a text with no match (a filter-only search) is its beginning, unmarked', () => {
+    const s = makeSnippet('x'.repeat(300), [])
+    expect(s.text).toBe(`${'x'.repeat(160)}…`)
+    expect(s.highlights).toEqual([])
+    expect(makeSnippet('', ['a'])).toEqual({ text: '', highlights: [] })
+  })
+})
