@@ -4,7 +4,10 @@
  * searched: accents folded both ways, C++, multi-agent, Chinese, a piece inside a
  * word; newest first; --in by name or id; --json; hostile queries answered calmly.
  */
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { messageKeyBase } from '../../src/main/core/features/messages/api'
 import { useCliLab } from './support/cli-lab'
 import { parley, type Run } from './support/processes'
 
@@ -167,5 +170,32 @@ describe('parley search', () => {
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr).not.toMatch(STACK)
     }
+  })
+
+  it('history not indexed yet (as after an upgrade or an import) is indexed first, so its oldest message is found in one run', async () => {
+    // 6000 messages of 2024 stored the way migration 0019 leaves an upgraded history: queued, not indexed.
+    const db = new Database(join(lab.dataDir('alice'), 'history.db'))
+    try {
+      const start = Date.UTC(2024, 0, 1)
+      const insert = db.prepare(
+        `INSERT INTO messages (rowid, id, conversation_id, sender, sender_device, direction, ts, seq, text, status, error, received_at)
+         VALUES (?, ?, 'dm:bob', 'bob', NULL, 'in', ?, NULL, ?, 'seen', NULL, ?)`,
+      )
+      db.transaction(() => {
+        for (let i = 0; i < 6000; i++) {
+          const ts = start + i * 60_000
+          const text = i === 0 ? 'the oldest one mentions a unicornword' : `archived note ${i}`
+          insert.run(messageKeyBase(ts), `01800000-0000-7000-8000-${String(i).padStart(12, '0')}`, ts, text, ts)
+        }
+      })()
+    } finally {
+      db.close()
+    }
+    const r = await search('unicornword', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    expect(hits(r).map((h) => [h.ts, h.text])).toEqual([['2024-01-01T00:00:00.000Z', 'the oldest one mentions a unicornword']])
+    expect(r.stderr).toBe('Indexing 6000 messages for search (once, after an upgrade or import)…\n')
+    // Once indexed, it stays indexed: the next run says nothing about it.
+    expect(await search('archived note 5999')).toMatchObject({ code: 0, stderr: '' })
   })
 })

@@ -7,6 +7,10 @@ import { EXIT, requireOwner, type CommandContext } from '../common'
 const PAGE_MAX = 200
 const LIMIT_DEFAULT = 20
 const LIMIT_MAX = 10_000
+/** How long a search waits for the index to take in a backlog, unless --timeout says otherwise. */
+const CATCH_UP_SECONDS = 120
+/** A backlog worth a line on stderr (smaller ones take a blink). */
+const CATCH_UP_TELL = 5_000
 
 /** How a highlighted range is marked: ANSI bold + underline on a terminal, [brackets] in a pipe or file. */
 export interface Marks {
@@ -81,9 +85,30 @@ interface SearchInput {
   limit: number
 }
 
+/**
+ * Waits until the index holds every stored message (or --timeout, or a signal). The
+ * engine indexes a backlog in the background, newest first; a command lives for a
+ * moment only, so without waiting, history queued by an upgrade or an import would
+ * stay unsearchable from the CLI until the app had run long enough.
+ */
+async function indexCaughtUp({ core, io, opts }: CommandContext): Promise<void> {
+  let { pending } = await core.services.search.status()
+  if (pending === 0) return
+  if (pending >= CATCH_UP_TELL) io.err(`Indexing ${pending} messages for search (once, after an upgrade or import)…`)
+  const until = Date.now() + (opts.timeoutSeconds ?? CATCH_UP_SECONDS) * 1000
+  let stopped = false
+  void io.interrupted.then(() => (stopped = true))
+  while (pending > 0 && !stopped && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100))
+    pending = (await core.services.search.status()).pending
+  }
+}
+
 /** Reads the history only: no account set-up, no broker (search works offline). */
-async function search({ core, io, opts }: CommandContext, c: SearchInput): Promise<number> {
+async function search(ctx: CommandContext, c: SearchInput): Promise<number> {
+  const { core, io, opts } = ctx
   requireOwner(core, opts.user)
+  await indexCaughtUp(ctx)
   const marks = io.styled ? TERMINAL_MARKS : PLAIN_MARKS
   let cursor: string | null = null
   let shown = 0
@@ -119,7 +144,9 @@ export const SEARCH_COMMANDS: readonly CliCommand[] = [
                                                        (dm:bob, group:grp_…) or a name; --limit default 20; no
                                                        match: "No messages match." on stderr, exit 0; --json lines:
                                                        id, conversationId, conversationTitle, sender, ts, text,
-                                                       snippet, highlights ([start, end) in snippet)`,
+                                                       snippet, highlights ([start, end) in snippet); history not
+                                                       indexed yet (after an upgrade or import) is indexed first,
+                                                       for up to --timeout S (default 120)`,
     options: { in: { type: 'string' }, limit: { type: 'string' } },
     parse: ({ args, values }) => {
       const query = positionals(args, 1, 'search takes exactly one query (quote it): parley search "words from:bob" --user YOU.')[0]!
