@@ -1,0 +1,117 @@
+import type Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ParleyEvents, SearchService } from '../../../../../src/shared/contract'
+import { conversationsFeature, type ConversationsApi } from '../../../../../src/main/core/features/conversations'
+import { MessageStore } from '../../../../../src/main/core/features/messages/store'
+import { searchFeature } from '../../../../../src/main/core/features/search'
+import { EventBus } from '../../../../../src/main/core/kernel/event-bus'
+import { silentLogger } from '../../../../../src/main/core/kernel/log'
+import { Publisher } from '../../../../../src/main/core/mqtt/publisher'
+import { TopicRouter } from '../../../../../src/main/core/mqtt/router'
+import { Codec } from '../../../../../src/main/core/protocol/codec'
+import { FakeSession } from '../../mqtt/fake-session'
+import { featureContext, freshHistory } from '../feature-context'
+import { msg, T } from '../stores'
+
+/** The search feature as the kernel wires it, with no network: its service over a real history. */
+describe('search service', () => {
+  let db: Database.Database
+  let publisher: Publisher
+  let service: SearchService
+  let store: MessageStore
+  let conversations: ConversationsApi
+  let closers: (() => void)[] = []
+
+  beforeEach(() => {
+    db = freshHistory()
+    const session = new FakeSession()
+    publisher = new Publisher(db, () => session.asSession(), silentLogger, { reofferBaseMs: 60_000, reofferWindowMs: 86_400_000 })
+    const router = new TopicRouter({ transaction: (fn) => db.transaction(fn)(), subscribe() {}, unsubscribe() {} }, silentLogger)
+    const apis = new Map<string, unknown>()
+    const ctx = featureContext({ db, log: silentLogger, events: new EventBus<ParleyEvents>(), router, publisher, codec: new Codec(), session, apis })
+    const conv = conversationsFeature.create(ctx)
+    conversations = conv.api as ConversationsApi
+    apis.set('conversations', conversations)
+    apis.set('messages', {})
+    const search = searchFeature.create(ctx)
+    service = search.service as SearchService
+    closers = [() => search.close?.(), () => conv.close?.()]
+    store = new MessageStore(db, conversations.store)
+    store.insertMany([
+      msg({ text: 'lunch at the café?', peer: 'bob', ts: T + 1 }),
+      msg({ text: 'Lunch tomorrow with the team', conversationId: 'group:team', sender: 'carol', ts: T + 2 }),
+      msg({ text: 'no lunch for me', peer: 'dave', sender: 'alice', direction: 'out', status: 'sent', ts: T + 3 }),
+      msg({ text: '北京 meeting notes https://example.org', peer: 'bob', ts: T + 4 }),
+    ])
+    conversations.store.setTitle('group:team', 'Team chat')
+  })
+  afterEach(() => {
+    for (const c of closers.splice(0)) c()
+    publisher.close()
+    db.close()
+  })
+
+  it('finds what was just stored (indexing a small backlog first), newest first, with titles, kinds and snippets', async () => {
+    const r = await service.search({ text: 'LUNCH' })
+    expect(r.pending).toBe(0)
+    expect(r.next).toBeNull()
+    expect(r.hits.map((h) => [h.message.text, h.conversationKind, h.conversationTitle])).toEqual([
+      ['no lunch for me', 'dm', 'dave'],
+      ['Lunch tomorrow with the team', 'group', 'Team chat'],
+      ['lunch at the café?', 'dm', 'bob'],
+    ])
+    const s = r.hits[1]!.snippet
+    expect(s.highlights.map(([a, b]) => s.text.slice(a, b))).toEqual(['Lunch'])
+    expect(r.parsed).toMatchObject({ terms: ['LUNCH'], from: null, in: null, notes: [] })
+    expect(await service.status()).toEqual({ indexed: 4, pending: 0 })
+  })
+
+  it('in: names a conversation by title (quoted), peer or id; from:me is the account', async () => {
+    expect((await service.search({ text: 'in:"team chat" lunch' })).hits.map((h) => h.message.text)).toEqual(['Lunch tomorrow with the team'])
+    expect((await service.search({ text: 'in:bob lunch' })).hits.map((h) => h.message.text)).toEqual(['lunch at the café?'])
+    expect((await service.search({ text: 'in:@bob' })).hits.map((h) => h.message.text)).toEqual(['北京 meeting notes https://example.org', 'lunch at the café?'])
+    expect((await service.search({ text: 'in:dm:dave lunch' })).hits).toHaveLength(1)
+    const mine = await service.search({ text: 'from:me lunch' })
+    expect(mine.parsed.from).toBe('alice')
+    expect(mine.hits.map((h) => h.message.text)).toEqual(['no lunch for me'])
+    const nobody = await service.search({ text: 'in:nobody lunch' })
+    expect(nobody.hits).toEqual([])
+    expect(nobody.parsed.notes).toEqual(['No conversation is called "nobody".'])
+  })
+
+  it('pages by its cursor, and a cursor that is not one of its own is a clear error', async () => {
+    const first = await service.search({ text: 'lunch', limit: 2 })
+    expect(first.hits).toHaveLength(2)
+    expect(first.next).toMatch(/^[0-9a-z]+$/)
+    const second = await service.search({ text: 'lunch', limit: 2, cursor: first.next })
+    expect(second.hits.map((h) => h.message.text)).toEqual(['lunch at the café?'])
+    expect(second.next).toBeNull()
+    for (const cursor of ['not a cursor!', '-1', 'ZZ', '1.5']) {
+      await expect(service.search({ text: 'lunch', cursor })).rejects.toMatchObject({
+        code: 'invalid-argument',
+        message: 'That page of results is no longer valid; search again.',
+      })
+    }
+  })
+
+  it('has:link and CJK through the service, with the link and the word marked', async () => {
+    const r = await service.search({ text: '北京 has:link' })
+    expect(r.hits).toHaveLength(1)
+    const s = r.hits[0]!.snippet
+    expect(s.highlights.map(([a, b]) => s.text.slice(a, b))).toEqual(['北京', 'https://example.org'])
+  })
+
+  it('nothing typed throws: empty, syntax, NUL and a 1 MB query give an answer with notes', async () => {
+    for (const text of ['', '   ', '"', 'AND', 'NEAR(a b)', 'a\u0000bc', '\ud800', 'before:2026-13', 'has:other']) {
+      const r = await service.search({ text })
+      expect(r, JSON.stringify(text)).toMatchObject({ next: null })
+    }
+    expect((await service.search({ text: '' })).hits).toEqual([])
+    expect((await service.search({ text: 'has:other' })).parsed.notes).toEqual(['has: understands only has:link.'])
+    const started = performance.now()
+    const huge = await service.search({ text: 'lunch '.repeat(200_000).slice(0, 1_000_000) })
+    expect(performance.now() - started).toBeLessThan(2000)
+    expect(huge.parsed.notes).toContain('Only the first 512 characters were searched.')
+    expect(huge.hits).toHaveLength(3)
+  })
+})
