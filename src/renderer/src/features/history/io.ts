@@ -1,0 +1,81 @@
+/**
+ * The history feature's I/O: opening the export / import dialog, starting a job
+ * (export to a file in the data directory's exports folder, import of a file read
+ * here as text so it works in the web host as in the app), following it through
+ * `historyJob` events, and cancelling it.
+ */
+import { inject, type InjectionKey } from 'vue'
+import type { ExportFormat, HistoryJob } from '../../../../shared/contract'
+import type { ConversationRef } from '../../ui/extensions'
+import { errorMessage } from '../../ui/errors'
+import type { FeatureContext } from '../feature'
+import { useHistoryStore } from './store'
+
+export interface HistoryActions {
+  /** Opens the dialog to export one conversation, or every one (null). */
+  openExport(conversation: ConversationRef | null): void
+  openImport(): void
+  /** Closes the dialog; a job still running is cancelled. */
+  close(): Promise<void>
+  /** Starts the export the dialog is for; the dialog follows it. */
+  exportAs(format: ExportFormat): Promise<void>
+  /** Reads a picked file and imports it; the dialog follows it, or says why it cannot. */
+  importFile(file: Pick<File, 'name' | 'text'>): Promise<void>
+  /** Stops the dialog's job (an export's partial file is removed). */
+  cancel(): Promise<void>
+}
+
+export const HistoryActionsKey: InjectionKey<HistoryActions> = Symbol('parley-history')
+
+export function useHistoryActions(): HistoryActions {
+  const actions = inject(HistoryActionsKey)
+  if (!actions) throw new Error('The history feature is not installed.')
+  return actions
+}
+
+export function setupHistory(ctx: FeatureContext): void {
+  const { api } = ctx
+  const store = useHistoryStore(ctx.pinia)
+
+  ctx.onStop(api.on('historyJob', (job) => store.remember(job)))
+
+  /** Starts a job for the dialog; a refusal is shown in it. */
+  async function start(begin: () => Promise<HistoryJob>): Promise<void> {
+    if (store.starting || store.job?.state === 'running') return
+    store.starting = true
+    store.error = null
+    try {
+      const job = await begin()
+      store.remember(job, true)
+      store.jobId = job.id
+    } catch (err) {
+      store.error = errorMessage(err)
+    } finally {
+      store.starting = false
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    const job = store.job
+    if (job?.state === 'running') await api.history.cancel(job.id)
+  }
+
+  ctx.provide(HistoryActionsKey, {
+    openExport: (c) => store.open({ mode: 'export', conversationId: c?.id ?? null, peer: c?.peer ?? null }),
+    openImport: () => store.open({ mode: 'import' }),
+    async close() {
+      const running = store.job?.state === 'running' ? store.job.id : null
+      store.close()
+      if (running) await api.history.cancel(running).catch(() => {})
+    },
+    async exportAs(format) {
+      const d = store.dialog
+      if (d?.mode !== 'export') return
+      await start(() => api.history.exportHistory({ conversationId: d.conversationId, format }))
+    },
+    async importFile(file) {
+      await start(async () => api.history.importHistory({ text: await file.text(), name: file.name.slice(0, 256) }))
+    },
+    cancel,
+  })
+}
