@@ -86,8 +86,10 @@ function localDate(y: number, month: number, day: number): Date {
 export function planSearch(input: string): SearchPlan {
   const plan: SearchPlan = { terms: [], indexed: [], short: [], from: null, in: null, before: null, after: null, hasLink: false, notes: [] }
   let text = input
-  if (charCount(text) > SEARCH_TERMS_MAX) {
-    text = Array.from(text).slice(0, SEARCH_TERMS_MAX).join('')
+  // A character is at most two UTF-16 units: longer than twice the limit is over it, without counting
+  // (or copying) a pasted megabyte, which took tens of milliseconds of the core's only thread.
+  if (text.length > SEARCH_TERMS_MAX && (text.length > 2 * SEARCH_TERMS_MAX || charCount(text) > SEARCH_TERMS_MAX)) {
+    text = Array.from(text.slice(0, 2 * SEARCH_TERMS_MAX)).slice(0, SEARCH_TERMS_MAX).join('')
     plan.notes.push(`Only the first ${SEARCH_TERMS_MAX} characters were searched.`)
   }
   // FTS5 reads its query as a C string: a NUL inside a phrase ends it there ("unterminated string").

@@ -169,7 +169,7 @@ describe('planSearch', () => {
       const text = 'lorem ipsum "dolor sit" '.repeat(Math.ceil(size / 24)).slice(0, size)
       const started = performance.now()
       const p = plan(text)
-      expect(performance.now() - started).toBeLessThan(500)
+      expect(performance.now() - started).toBeLessThan(100)
       expect(p.notes).toContain(`Only the first ${SEARCH_TERMS_MAX} characters were searched.`)
       // The words read are those of the first 512 characters (the last may be cut).
       expect(p.terms.slice(0, 3)).toEqual(['lorem', 'ipsum', 'dolor sit'])
@@ -179,7 +179,7 @@ describe('planSearch', () => {
     for (const text of ['x'.repeat(1_000_000), `"${'y '.repeat(500_000)}`, '😀'.repeat(500_000)]) {
       const started = performance.now()
       const p = plan(text)
-      expect(performance.now() - started).toBeLessThan(500)
+      expect(performance.now() - started).toBeLessThan(100)
       expect(p.notes).toContain(`Only the first ${SEARCH_TERMS_MAX} characters were searched.`)
       expect(p.terms.every((t) => t.length <= 2 * SEARCH_TERMS_MAX)).toBe(true)
     }
@@ -188,6 +188,11 @@ describe('planSearch', () => {
   it('counts characters, not UTF-16 units: 512 emoji are all read', () => {
     expect(plan('😀'.repeat(512)).notes).toEqual([])
     expect(plan('😀'.repeat(513)).notes).toEqual([`Only the first ${SEARCH_TERMS_MAX} characters were searched.`])
+    // 512 characters in 1023 units are all read; 513 in 1024 are cut to the first 512, never inside a pair.
+    expect(plan(`a${'😀'.repeat(511)}`)).toMatchObject({ terms: [`a${'😀'.repeat(511)}`], notes: [] })
+    const cut = plan(`ab${'😀'.repeat(511)}`)
+    expect(cut.terms).toEqual([`ab${'😀'.repeat(510)}`])
+    expect(cut.notes).toEqual([`Only the first ${SEARCH_TERMS_MAX} characters were searched.`])
   })
 
   it('a term the index would see as under three characters is checked instead (combining accents fold away)', () => {
