@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { SearchSnippet } from '../../../../../src/shared/contract'
+import { fold } from '../../../../../src/main/core/features/search/fold'
 import { makeSnippet, matchRanges } from '../../../../../src/main/core/features/search/snippet'
+import { seeded } from './rig'
 
 /** What a person sees highlighted: the snippet's text inside each range. */
 const marked = (s: SearchSnippet): string[] => s.highlights.map(([a, b]) => s.text.slice(a, b))
@@ -130,5 +132,24 @@ describe('snippets and highlight ranges', () => {
     expect(s.text).toBe(`${'x'.repeat(160)}…`)
     expect(s.highlights).toEqual([])
     expect(makeSnippet('', ['a'])).toEqual({ text: '', highlights: [] })
+  })
+
+  it('a seeded fuzz: any piece of a short mixed-script text is marked where it is, on whole characters', () => {
+    const random = seeded(7)
+    const pieces = ['a', 'B', 'é', 'e\u0301', 'İ', 'ß', 'Σ', 'ς', '北', '京', '東', 'で', '한', '😀', '👍🏽', ' ', '\n', '-', '+', '"', 'x', 'Ö', 'o\u0308', 'ﬁ']
+    for (let i = 0; i < 2000; i++) {
+      const chars = Array.from({ length: 2 + Math.floor(random() * 30) }, () => pieces[Math.floor(random() * pieces.length)]!)
+      const text = chars.join('')
+      const from = Math.floor(random() * chars.length)
+      const needle = chars.slice(from, from + 1 + Math.floor(random() * 4)).join('')
+      const s = makeSnippet(text, [needle])
+      wellFormed(s)
+      if (!fold(needle).trim()) continue
+      // Some mark, folded, holds the needle folded (the mark may be wider: merged or whole characters).
+      expect(
+        marked(s).some((m) => fold(m.replace(/\s/g, ' ')).includes(fold(needle).replace(/\s/g, ' '))),
+        `${JSON.stringify(text)} / ${JSON.stringify(needle)} → ${JSON.stringify(s)}`,
+      ).toBe(true)
+    }
   })
 })
