@@ -18,9 +18,20 @@ const ASCII = /^[\t\n\r\x20-\x7e]*$/
  * two trigrams while the text around it is untouched.
  */
 export function indexForm(text: string): string {
-  // Final sigma is sigma: the tokenizer folds Σ to σ only, so "ΟΔΟΣ" would miss "οδός".
-  const sigma = text.includes('ς') ? text.replaceAll('ς', 'σ') : text
-  return CJK.test(sigma) ? sigma.replace(CJK_ALL, (c) => c + c) : sigma
+  const folded = GREEK_OR_YO.test(text) ? text.replace(GREEK_OR_YO_ALL, foldGreekOrYo) : text
+  return CJK.test(folded) ? folded.replace(CJK_ALL, (c) => c + c) : folded
+}
+
+/**
+ * The tokenizer's remove_diacritics knows Latin letters only: Greek accents (ά, ΐ) and
+ * the Russian ё stay, so "σοφια" would miss "σοφία" and "елка" miss "ёлка", and final
+ * sigma is not sigma to it ("ΟΔΟΣ" would miss "οδός"). Those are folded here, in the
+ * text and the terms alike (fold() folds them the same way for checks and highlights).
+ */
+const GREEK_OR_YO = /[Ͱ-Ͽἀ-῿Ёё]/
+const GREEK_OR_YO_ALL = /[Ͱ-Ͽἀ-῿Ёё]/g
+function foldGreekOrYo(c: string): string {
+  return c === 'ς' ? 'σ' : c === 'ё' ? 'е' : c === 'Ё' ? 'Е' : c.normalize('NFD').replace(MARKS, '')
 }
 
 /** Unicode characters (not UTF-16 units): what the trigram tokenizer counts. */

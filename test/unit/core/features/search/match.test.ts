@@ -47,6 +47,16 @@ describe('matching through the real index', () => {
     for (const q of ['ΟΔΟΣ', 'οδος', 'οδοσ']) expect(rig.texts(q), q).toEqual(['οδοσ', 'οδος', 'ΟΔΟΣ'])
   })
 
+  it('Greek accents and the Russian ё fold too, which the tokenizer does not do by itself', () => {
+    rig.put('η σοφία του', 'ΣΟΦΊΑ', 'σοφι\u0301α decomposed', 'ёлка и Ёж', 'ελληνικά', 'ὁδός')
+    for (const q of ['σοφια', 'σοφία', 'ΣΟΦΙΑ']) expect(rig.texts(q), q).toEqual(['σοφι\u0301α decomposed', 'ΣΟΦΊΑ', 'η σοφία του'])
+    expect(rig.texts('елка')).toEqual(['ёлка и Ёж'])
+    expect(rig.texts('ёлка')).toEqual(['ёлка и Ёж'])
+    expect(rig.texts('еж')).toEqual(['ёлка и Ёж'])
+    expect(rig.texts('ελληνικα')).toEqual(['ελληνικά'])
+    expect(rig.texts('οδοσ')).toEqual(['ὁδός'])
+  })
+
   it('case does not matter, a quoted phrase keeps its space, and two terms must both be there', () => {
     rig.put('Hello World', 'hello there world', 'world peace')
     expect(rig.texts('HELLO')).toEqual(['hello there world', 'Hello World'])

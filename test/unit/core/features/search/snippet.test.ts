@@ -63,6 +63,8 @@ describe('snippets and highlight ranges', () => {
   it('Greek capitals match whatever the sigma', () => {
     expect(marked(makeSnippet('Η ΟΔΟΣ και η οδος', ['οδος']))).toEqual(['ΟΔΟΣ', 'οδος'])
     expect(marked(makeSnippet('η οδοσ', ['ΟΔΟΣ']))).toEqual(['οδοσ'])
+    expect(marked(makeSnippet('η σοφία, ΣΟΦΊΑ', ['σοφια']))).toEqual(['σοφία', 'ΣΟΦΊΑ'])
+    expect(marked(makeSnippet('ёлка', ['елка']))).toEqual(['ёлка'])
   })
 
   it('merges overlapping and adjacent matches of several terms', () => {
