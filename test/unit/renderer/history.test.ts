@@ -73,7 +73,7 @@ describe('renderer: history export and import', () => {
     const store = useHistoryStore(installed.pinia)
     const actions = installed.use(HistoryActionsKey)
     actions.openExport(BOB)
-    expect(store.dialog).toEqual({ mode: 'export', conversationId: 'dm:bob', peer: 'bob' })
+    expect(store.dialog).toEqual({ mode: 'export', conversationId: 'dm:bob', peer: 'bob', inline: false })
     await actions.exportAs('html')
     expect(history$.exportHistory).toHaveBeenCalledWith({ conversationId: 'dm:bob', format: 'html' })
     expect(store.job).toMatchObject({ id: 'job-1', state: 'running' })

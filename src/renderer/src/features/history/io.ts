@@ -12,9 +12,9 @@ import type { FeatureContext } from '../feature'
 import { useHistoryStore } from './store'
 
 export interface HistoryActions {
-  /** Opens the dialog to export one conversation, or every one (null). */
-  openExport(conversation: ConversationRef | null): void
-  openImport(): void
+  /** Opens the dialog to export one conversation, or every one (null); `inline`: in Settings › History. */
+  openExport(conversation: ConversationRef | null, inline?: boolean): void
+  openImport(inline?: boolean): void
   /** Closes the dialog; a job still running is cancelled. */
   close(): Promise<void>
   /** Starts the export the dialog is for; the dialog follows it. */
@@ -61,8 +61,8 @@ export function setupHistory(ctx: FeatureContext): void {
   }
 
   ctx.provide(HistoryActionsKey, {
-    openExport: (c) => store.open({ mode: 'export', conversationId: c?.id ?? null, peer: c?.peer ?? null }),
-    openImport: () => store.open({ mode: 'import' }),
+    openExport: (c, inline = false) => store.open({ mode: 'export', conversationId: c?.id ?? null, peer: c?.peer ?? null, inline }),
+    openImport: (inline = false) => store.open({ mode: 'import', inline }),
     async close() {
       const running = store.job?.state === 'running' ? store.job.id : null
       store.close()

@@ -2,8 +2,12 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { HistoryJob } from '../../../../shared/contract'
 
-/** What the history dialog is for: exporting a conversation (or all, null), or importing a file. */
-export type HistoryDialogMode = { mode: 'export'; conversationId: string | null; peer: string | null } | { mode: 'import' }
+/**
+ * What the history dialog is for: exporting a conversation (or all, null), or
+ * importing a file; `inline`: shown in Settings › History itself (the settings
+ * screen is a modal <dialog>, above any overlay), else as a dialog of its own.
+ */
+export type HistoryDialogMode = ({ mode: 'export'; conversationId: string | null; peer: string | null } | { mode: 'import' }) & { inline: boolean }
 
 /** The history dialog and the one job it follows. State only. */
 export const useHistoryStore = defineStore('history', () => {
