@@ -36,10 +36,20 @@ export function matchRanges(text: string, needles: readonly string[], links = fa
   return merged
 }
 
-/** Moves an index off the second half of a surrogate pair. */
+const MARK = /^\p{M}/u
+
+/**
+ * Moves a cut back to the start of the character it falls in: off the second half
+ * of a surrogate pair, and off combining accents onto their letter, so a window
+ * never starts with an orphan accent nor ends with a letter whose accent it dropped.
+ */
 function safe(text: string, i: number): number {
-  const c = text.charCodeAt(i)
-  return c >= 0xdc00 && c <= 0xdfff ? i - 1 : i
+  for (;;) {
+    const c = text.charCodeAt(i)
+    if (c >= 0xdc00 && c <= 0xdfff && i > 0) i--
+    else if (i > 0 && c >= 0x300 && MARK.test(text.slice(i, i + 2))) i--
+    else return i
+  }
 }
 
 /** A window of the text around its first match, with the matches in it highlighted. */

@@ -123,6 +123,21 @@ describe('snippets and highlight ranges', () => {
     }
   })
 
+  it('never separates a combining accent from its letter at either end of the window', () => {
+    // The window's start (40 before the match) falls on an accent, then its end (160 on) on one.
+    const start = makeSnippet(`${'e\u0301'.repeat(40)}xneedle`, ['needle'])
+    expect(start.text.startsWith('…e\u0301')).toBe(true)
+    expect(marked(start)).toEqual(['needle'])
+    const end = makeSnippet(`needles${'e\u0301'.repeat(100)}`, ['needle'])
+    expect(end.text.endsWith('e\u0301…')).toBe(true)
+    expect(end.text.length).toBeLessThanOrEqual(162)
+    // An accented match cut by the end keeps its accent or loses the whole letter.
+    const needle = `${'a'.repeat(119)}e\u0301`
+    const cut = makeSnippet(`${'b'.repeat(50)}${needle} more`, [needle])
+    expect(cut.text.endsWith('a…')).toBe(true)
+    expect(marked(cut)).toEqual(['a'.repeat(119)])
+  })
+
   it('shows newlines and tabs as spaces, keeping every range in place', () => {
     const s = makeSnippet('first line\nsecond\r\nthird\tneedle', ['needle', 'second'])
     expect(s.text).toBe('first line second  third needle')
