@@ -18,7 +18,9 @@ const ASCII = /^[\t\n\r\x20-\x7e]*$/
  * two trigrams while the text around it is untouched.
  */
 export function indexForm(text: string): string {
-  const folded = GREEK_OR_YO.test(text) ? text.replace(GREEK_OR_YO_ALL, foldGreekOrYo) : text
+  // Compatibility forms are the letters they stand for: full-width ＦＵＬＬ, the ligature ﬁ, half-width ﾊﾝｶｸ.
+  const compatible = ASCII.test(text) ? text : text.normalize('NFKC')
+  const folded = GREEK_OR_YO.test(compatible) ? compatible.replace(GREEK_OR_YO_ALL, foldGreekOrYo) : compatible
   return CJK.test(folded) ? folded.replace(CJK_ALL, (c) => c + c) : folded
 }
 
@@ -52,12 +54,12 @@ export function indexedCharCount(form: string): number {
 }
 
 /**
- * Lower case without accents, for comparing a whole string. Final sigma is folded to
+ * Lower case without accents or compatibility forms (NFKD), for comparing a whole string. Final sigma is folded to
  * sigma: lower-casing a whole word gives "ς" at its end where one character alone
  * gives "σ", and foldWithMap folds one character at a time.
  */
 export function fold(s: string): string {
-  return ASCII.test(s) ? s.toLowerCase() : s.normalize('NFD').replace(MARKS, '').toLowerCase().replaceAll('ς', 'σ')
+  return ASCII.test(s) ? s.toLowerCase() : s.normalize('NFKD').replace(MARKS, '').toLowerCase().replaceAll('ς', 'σ')
 }
 
 /** A folded copy of `s` and, for each of its UTF-16 units, where that unit came from in `s`. */

@@ -105,6 +105,10 @@ export function planSearch(input: string): SearchPlan {
         plan.notes.push(`${name}: needs a value, like ${example(name)}.`)
         continue
       }
+      if ((name === 'from' && plan.from !== null) || (name === 'in' && plan.in !== null)) {
+        plan.notes.push(`Only one ${name}: is used: ${name}:${name === 'from' ? plan.from : plan.in}.`)
+        continue
+      }
       if (name === 'from') plan.from = value
       else if (name === 'in') plan.in = value
       else if (name === 'has') {

@@ -31,7 +31,8 @@ function tag(kind: 'c' | 's', value: string): string {
 }
 
 export const conversationTag = (conversationId: string): string => tag('c', conversationId)
-export const senderTag = (sender: string): string => tag('s', sender)
+/** Senders are found whatever the case of the name typed (from:Bob finds bob). */
+export const senderTag = (sender: string): string => tag('s', sender.toLowerCase())
 
 /** The `scope` column of one message. */
 export function scopeOf(conversationId: string, sender: string): string {

@@ -59,7 +59,7 @@ export class Searcher {
   /** The FTS5 expression of a plan, or null when the index cannot narrow it. */
   static expression(plan: SearchPlan, bounds: Pick<SearchBounds, 'conversationId' | 'sender'>): string | null {
     const parts = plan.indexed.map((t) => `{body}: ${ftsPhrase(t)}`)
-    if (plan.hasLink) parts.push(`{body}: ("://" OR "www.")`)
+    if (plan.hasLink) parts.push(`{body}: ("://" OR "www." OR "mailto:")`)
     if (bounds.conversationId !== null) parts.push(`{scope}: ${ftsPhrase(conversationTag(bounds.conversationId))}`)
     if (bounds.sender !== null) parts.push(`{scope}: ${ftsPhrase(senderTag(bounds.sender))}`)
     return parts.length ? parts.join(' AND ') : null
@@ -70,9 +70,10 @@ export class Searcher {
     let high = Math.min(bounds.belowKey ?? NO_KEY, plan.before === null ? NO_KEY : messageKeyBase(plan.before))
     if (high <= low) return { rows: [], nextKey: null }
     const expression = Searcher.expression(plan, bounds)
+    const sender = bounds.sender?.toLowerCase() ?? null
     const accept = (r: FoundRow): boolean => {
       if (bounds.conversationId !== null && r.conversation_id !== bounds.conversationId) return false
-      if (bounds.sender !== null && r.sender !== bounds.sender) return false
+      if (sender !== null && r.sender.toLowerCase() !== sender) return false
       if (!plan.short.length) return true
       const text = fold(r.text)
       return plan.short.every((t) => text.includes(t))

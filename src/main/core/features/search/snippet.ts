@@ -5,7 +5,7 @@ import { fold, foldWithMap } from './fold'
 const BEFORE = 40
 /** Longest snippet (UTF-16 units, before ellipses). */
 const LENGTH = 160
-const LINK = /\b(?:https?:\/\/|www\.)\S+/giu
+const LINK = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.|mailto:)\S+/giu
 
 /** Where each needle occurs in `text` (folded comparison), as ranges of the original text, sorted and merged. */
 export function matchRanges(text: string, needles: readonly string[], links = false): TextRange[] {
@@ -57,10 +57,10 @@ export function makeSnippet(text: string, terms: readonly string[], links = fals
   const ranges = matchRanges(text, terms, links)
   const first = ranges[0]?.[0] ?? 0
   let start = first <= BEFORE ? 0 : safe(text, first - BEFORE)
-  // Start at a word boundary where one is near.
+  // Start at a word boundary: after the first space between the cut and the match, if there is one.
   if (start > 0) {
-    const space = text.lastIndexOf(' ', first - 1)
-    if (space >= start && space - start < 20) start = space + 1
+    const space = text.slice(start, first).search(/\s/)
+    if (space >= 0) start += space + 1
   }
   const end = Math.min(text.length, safe(text, Math.min(text.length, start + LENGTH)))
   const lead = start > 0 ? '…' : ''

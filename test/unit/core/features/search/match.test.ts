@@ -28,6 +28,21 @@ describe('matching through the real index', () => {
     expect(rig.texts('is 北京 in')).toEqual(['Peking is 北京 in English'])
   })
 
+  it('compatibility forms are the letters they stand for: full-width, ligatures, half-width kana', () => {
+    rig.put('ＦＵＬＬ width', 'the ﬁle is here', 'ﾊﾝｶｸ', 'plain text')
+    expect(rig.texts('full')).toEqual(['ＦＵＬＬ width'])
+    expect(rig.texts('ＦＵＬＬ')).toEqual(['ＦＵＬＬ width'])
+    expect(rig.texts('file')).toEqual(['the ﬁle is here'])
+    expect(rig.texts('ハンカク')).toEqual(['ﾊﾝｶｸ'])
+  })
+
+  it('from: does not care about the case of the name; has:link knows any scheme:// and mailto:', () => {
+    rig.put({ text: 'lunch from bob', sender: 'bob', peer: 'bob' }, { text: 'lunch from carol', sender: 'carol', peer: 'carol' })
+    expect(rig.texts('lunch', { sender: 'Bob' })).toEqual(['lunch from bob'])
+    rig.put('get ftp://files.example.org/a now', 'write to mailto:me@example.org', 'no link: just a colon')
+    expect(rig.texts('has:link')).toEqual(['write to mailto:me@example.org', 'get ftp://files.example.org/a now'])
+  })
+
   it('café finds cafe and cafe finds café, precomposed or decomposed, in any case', () => {
     rig.put('un café au lait', 'cafe noir', 'CAFE\u0301 CRÈME', 'caffeine')
     const all = ['CAFE\u0301 CRÈME', 'cafe noir', 'un café au lait']

@@ -169,4 +169,15 @@ describe('snippets and highlight ranges', () => {
       ).toBe(true)
     }
   })
+
+  it('a cut window starts at a word boundary, and has:link highlights any scheme', () => {
+    const text = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar needle papa'
+    const snip = makeSnippet(text, ['needle'])
+    expect(snip.text.startsWith('…')).toBe(true)
+    const firstWord = snip.text.slice(1).split(' ')[0]!
+    expect(text.split(' ')).toContain(firstWord)
+    const link = makeSnippet('get ftp://files.example.org/a now', [], true)
+    expect(link.highlights.map(([a, b]) => link.text.slice(a, b))).toEqual(['ftp://files.example.org/a'])
+  })
 })
+
