@@ -61,8 +61,9 @@ async function main(): Promise<void> {
     },
   })
   console.log(`wrote ${made.messages.toLocaleString('en')} messages in ${made.conversations.length} conversations in ${(made.ms / 1000).toFixed(1)} s`)
-  const indexed = await indexHistory(dataDir, (done, total) => console.log(`search index: ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`))
-  if (indexed) console.log(`search index built in ${(indexed.ms / 1000).toFixed(1)} s`)
+  const indexed = indexHistory(dataDir, (done, total) => console.log(`search index: ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`))
+  console.log(`search index: ${indexed.indexed.toLocaleString('en')} messages in ${(indexed.ms / 1000).toFixed(1)} s`)
+  console.log(`total: ${((made.ms + indexed.ms) / 1000).toFixed(1)} s`)
   console.log(`rare words: ${Object.entries(made.rareWords).map(([w, n]) => `${w} ×${n}`).join(', ')}`)
   if (made.bigConversation) console.log(`big conversation: ${made.bigConversation}`)
   console.log(`open it: npm run cli -- history --with ${made.peers[0]} --limit 5 --user ${made.user} --data-dir ${dataDir}`)

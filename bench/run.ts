@@ -1,10 +1,11 @@
 /**
- * npm run bench [-- pipeline | search] [options]: one entry for the benches.
+ * npm run bench [-- pipeline | search | ui] [options]: one entry for the benches.
  * Alone it runs the receive pipeline bench, as it always did.
  */
 const BENCHES = {
   pipeline: () => import('./pipeline'),
   search: () => import('./search'),
+  ui: () => import('./ui'),
 } as const
 
 const name = process.argv[2] && !process.argv[2].startsWith('-') ? process.argv[2] : 'pipeline'

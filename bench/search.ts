@@ -62,9 +62,8 @@ async function history(): Promise<GeneratedHistory> {
     log,
     // Built once, with the cache: the figures below are for a history already indexed.
     async (h) => {
-      const t = performance.now()
-      const done = await indexHistory(h.dataDir, (n, total) => log(`indexing: ${n.toLocaleString('en')} / ${total.toLocaleString('en')}`))
-      if (done) log(`indexed ${done.indexed.toLocaleString('en')} messages in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+      const done = indexHistory(h.dataDir, (n, total) => log(`indexing: ${n.toLocaleString('en')} / ${total.toLocaleString('en')}`))
+      log(`indexed ${done.indexed.toLocaleString('en')} messages in ${(done.ms / 1000).toFixed(1)} s`)
     },
   )
   if (!fresh) log(`reusing the history in ${h.dataDir}`)
@@ -277,14 +276,15 @@ async function main(): Promise<void> {
     log(`| ${r.name.padEnd(23)} | ${r.query.slice(0, 42).padEnd(42)} | ${f(r.timing.p50)}  | ${f(r.timing.p95)}  | ${f(r.timing.max)}  | ${String(r.hits).padStart(4)} | < ${String(r.target).padEnd(8)} | ${ok(r.timing.p95 < r.target).padEnd(6)} |`)
   }
   log('')
-  log(`engine open: ${openMs.toFixed(0)} ms`)
+  log(`engine open on the history: ${openMs.toFixed(0)} ms`)
   log(`DB size: ${size.dbMb} MB (history.db + WAL), ${size.bytesPerMessage} bytes per message`)
   log(`memory of a process with the engine open on it, after a few searches and pages: RSS ${memory.rssMb} MB (${memory.rssBeforeOpenMb} MB before opening), heap used ${memory.heapUsedMb} MB — target RSS < ${TARGETS.rssMb} MB: ${ok(memory.rssMb < TARGETS.rssMb)}`)
   if (ingestFigures) {
     const i = ingestFigures
     log(
       `live ingest of ${INGEST.toLocaleString('en')} messages (median of ${i.rounds} rounds): ${i.with.perSecond.toFixed(0)} msg/s with the index, ${i.without.perSecond.toFixed(0)} msg/s without — ` +
-        `ratio ${i.ratio.toFixed(2)} (target ≥ ${TARGETS.ingestRatio}: ${ok(i.ratio >= TARGETS.ingestRatio)}); all searchable ${(i.with.searchableAfterMs! / 1000).toFixed(2)} s after the first publish`,
+        `ratio ${i.ratio.toFixed(2)} (target ≥ ${TARGETS.ingestRatio}: ${ok(i.ratio >= TARGETS.ingestRatio)}); all searchable ${(i.with.searchableAfterMs! / 1000).toFixed(2)} s after the first publish ` +
+        `(${(INGEST / (i.with.searchableAfterMs! / 1000)).toFixed(0)} msg/s received and indexed)`,
     )
   }
   const json = {
@@ -303,6 +303,7 @@ async function main(): Promise<void> {
       withoutIndexPerSecond: ingestFigures.without.perSecond,
       ratio: ingestFigures.ratio,
       searchableAfterMs: ingestFigures.with.searchableAfterMs,
+      indexedPerSecond: INGEST / (ingestFigures.with.searchableAfterMs! / 1000),
     },
     targets: TARGETS,
   }

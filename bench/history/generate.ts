@@ -164,6 +164,16 @@ function writeFeatureRows(db: Database.Database, user: string, list: readonly Pl
   db.prepare(`INSERT OR REPLACE INTO prefs (key, value) VALUES ('account.owner', ?)`).run(JSON.stringify(user))
 }
 
+/**
+ * For this connection only: no waiting for the disk at commits (a crash while
+ * generating means generating again) and a large page cache. Parley's own
+ * connections keep their settings (open-database.ts).
+ */
+export function bulkWriting(db: Database.Database): void {
+  db.pragma('synchronous = OFF')
+  db.pragma('cache_size = -262144')
+}
+
 /** Fills `dataDir` (which must not hold a history yet) and returns what it wrote. */
 export function generateHistory(o: GenerateOptions): GeneratedHistory {
   const started = performance.now()
@@ -201,6 +211,7 @@ export function generateHistory(o: GenerateOptions): GeneratedHistory {
   }
 
   const { db } = openDatabase(dbPath, ALL_MIGRATIONS)
+  bulkWriting(db)
   const myDevice = 'gen-device'
   try {
     writeFeatureRows(db, user, list, firstTs)
