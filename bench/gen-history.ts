@@ -7,6 +7,7 @@
  * web host or `parley --user U --data-dir DIR ...`.
  */
 import { parseArgs } from 'node:util'
+import { writeSummary } from './history/cache'
 import { generateHistory } from './history/generate'
 import { indexHistory } from './history/index-search'
 
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
   const indexed = indexHistory(dataDir, (done, total) => console.log(`search index: ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`))
   console.log(`search index: ${indexed.indexed.toLocaleString('en')} messages in ${(indexed.ms / 1000).toFixed(1)} s`)
   console.log(`total: ${((made.ms + indexed.ms) / 1000).toFixed(1)} s`)
+  // What was written (conversations, rare words and their counts), for `npm run bench -- search --data-dir`.
+  writeSummary(made)
   console.log(`rare words: ${Object.entries(made.rareWords).map(([w, n]) => `${w} ×${n}`).join(', ')}`)
   if (made.bigConversation) console.log(`big conversation: ${made.bigConversation}`)
   console.log(`open it: npm run cli -- history --with ${made.peers[0]} --limit 5 --user ${made.user} --data-dir ${dataDir}`)

@@ -53,7 +53,7 @@ async function history(): Promise<GeneratedHistory> {
   const given = values['data-dir']
   if (given) {
     const summary = readSummary(given)
-    if (!summary) throw new Error(`${given} has no generated.json: give a directory made by this bench (or leave --data-dir out)`)
+    if (!summary) throw new Error(`${given} has no generated.json: give a directory made by npm run gen-history (or leave --data-dir out)`)
     return summary
   }
   const messages = Number(values.messages)

@@ -25,6 +25,11 @@ export function readSummary(dataDir: string): GeneratedHistory | null {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as GeneratedHistory) : null
 }
 
+/** Keeps what the generator wrote next to the history, for the benches (`--data-dir`). */
+export function writeSummary(h: GeneratedHistory): void {
+  writeFileSync(join(h.dataDir, SUMMARY), JSON.stringify(h))
+}
+
 /**
  * The history for these parameters: the cached one, or a new one generated now
  * (`fresh` says which). `prepare` runs on a new one before it is marked complete
@@ -52,6 +57,6 @@ export async function cachedHistory(
   })
   log(`generated ${history.messages.toLocaleString('en')} messages in ${(history.ms / 1000).toFixed(1)} s into ${dataDir}`)
   await prepare?.(history)
-  writeFileSync(join(dataDir, SUMMARY), JSON.stringify(history))
+  writeSummary(history)
   return { history, fresh: true }
 }
