@@ -5,19 +5,21 @@ import { CONVERSATION_KINDS, ConversationIdSchema, parseConversationId } from '.
 import { ParleyError } from '../../../../shared/rpc'
 import type { HistoryMessage } from '../messages/api'
 import { JSON_FORMAT, JSON_VERSION, type ExportConversation } from './formats'
+import { parseExportText } from './parse-worker'
 
-/** One conversation of an export, with its valid messages. */
+/** One conversation of an export, its rows as chunks of JSON text (parsed and checked a batch at a time as they are stored). */
 export interface ImportConversation extends ExportConversation {
-  messages: HistoryMessage[]
+  chunks: string[]
+  count: number
 }
 
 /** What an export file holds that can be imported, and how many of its rows could not. */
 export interface ImportFile {
   account: string | null
   conversations: ImportConversation[]
-  /** Valid messages in all conversations. */
+  /** Rows in all (valid) conversations. */
   total: number
-  /** Rows left out: not a message, or in a conversation that is not one. */
+  /** Rows left out because their conversation is not one. */
   invalid: number
 }
 
@@ -28,12 +30,14 @@ const HeaderSchema = z.object({
   conversations: z.array(z.unknown()),
 })
 
+/** A conversation as parseExportText gives it: its messages split into chunks of JSON text. */
 const ConversationSchema = z.object({
   id: ConversationIdSchema,
   kind: z.enum(CONVERSATION_KINDS),
   peer: z.string().min(1).max(300),
   title: z.string().max(300),
-  messages: z.array(z.unknown()),
+  chunks: z.array(z.string()),
+  count: z.number().int().min(0),
 })
 
 const MessageSchema = z.object({
@@ -64,18 +68,30 @@ export async function readExportFile(path: string): Promise<string> {
   }
 }
 
+/** The rows of a chunk that are valid messages of conversation `conversationId`, and how many are not. */
+export function validRows(conversationId: string, chunk: string): { messages: HistoryMessage[]; invalid: number } {
+  const rows = JSON.parse(chunk) as unknown[]
+  const messages: HistoryMessage[] = []
+  let invalid = 0
+  for (const row of rows) {
+    const m = MessageSchema.safeParse(row)
+    if (m.success) messages.push({ ...m.data, conversationId })
+    else invalid++
+  }
+  return { messages, invalid }
+}
+
 /**
  * Validates an export's text: the file as a whole must be a Parley export of a
- * version this Parley reads (else a clear error, and nothing is imported); a row
- * that is not a valid message is left out and counted.
+ * version this Parley reads (else a clear error, and nothing is imported), and each
+ * conversation one (else its rows are left out and counted). The messages are
+ * checked later, a batch at a time, with validRows: checking 100,000 at once would
+ * hold the event loop.
  */
-export function parseExport(text: string, name: string): ImportFile {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch {
-    throw notAnExport(name)
-  }
+export async function parseExport(text: string, name: string): Promise<ImportFile> {
+  const parsed = await parseExportText(text)
+  if (!parsed.ok) throw notAnExport(name)
+  const data = parsed.doc
   const header = HeaderSchema.safeParse(data)
   if (!header.success) {
     const format = (data as { format?: unknown } | null)?.format
@@ -92,19 +108,13 @@ export function parseExport(text: string, name: string): ImportFile {
   for (const raw of header.data.conversations) {
     const c = ConversationSchema.safeParse(raw)
     if (!c.success || parseConversationId(c.data.id)?.kind !== c.data.kind) {
-      const rows = (raw as { messages?: unknown } | null)?.messages
-      invalid += Array.isArray(rows) ? rows.length : 1
+      const count = (raw as { count?: unknown } | null)?.count
+      invalid += typeof count === 'number' ? count : 1
       continue
     }
-    const messages: HistoryMessage[] = []
-    for (const row of c.data.messages) {
-      const m = MessageSchema.safeParse(row)
-      if (m.success) messages.push({ ...m.data, conversationId: c.data.id })
-      else invalid++
-    }
-    const { id, kind, peer, title } = c.data
-    conversations.push({ id, kind, peer, title, messages })
-    total += messages.length
+    const { id, kind, peer, title, chunks, count } = c.data
+    conversations.push({ id, kind, peer, title, chunks, count })
+    total += count
   }
   return { account: header.data.account ?? null, conversations, total, invalid }
 }

@@ -1,13 +1,10 @@
 import type { ConversationsApi } from '../conversations'
 import type { MessagesApi } from '../messages/api'
-import type { ImportFile } from './import-file'
+import { validRows, type ImportFile } from './import-file'
 import { breathe, type RunningJob } from './jobs'
 
-/** Messages stored per transaction: short enough that the event loop is never held long. */
-export const IMPORT_BATCH = 1000
-
 /**
- * Stores an export's messages a batch (one transaction) at a time, each under its
+ * Checks and stores an export's messages a batch (one transaction) at a time, each under its
  * own id: what is here already is skipped, so a second import adds nothing. A
  * conversation the import creates goes to the conversation list (it is my own
  * history, not a request) with the export's title; one that gets no message is
@@ -21,14 +18,15 @@ export async function runImport(job: RunningJob, deps: { messages: MessagesApi; 
       const created = conversations.store.ensure(c.id, Date.now(), false)
       if (created && c.kind !== 'dm' && c.title && c.title !== c.peer) conversations.store.setTitle(c.id, c.title)
       let added = 0
-      for (let at = 0; at < c.messages.length; at += IMPORT_BATCH) {
+      for (const chunk of c.chunks) {
         if (job.cancelled) break
-        const batch = c.messages.slice(at, at + IMPORT_BATCH)
-        const stored = messages.storeHistory(batch)
+        const batch = validRows(c.id, chunk)
+        const stored = messages.storeHistory(batch.messages)
         added += stored.length
         job.job.added += stored.length
-        job.job.skipped += batch.length - stored.length
-        job.job.done += batch.length
+        job.job.skipped += batch.messages.length - stored.length
+        job.job.invalid += batch.invalid
+        job.job.done += batch.messages.length + batch.invalid
         job.progress()
         await breathe()
       }

@@ -64,7 +64,7 @@ export const historyFeature = defineFeature({
           const source = HistoryImportSchema.parse(input)
           const name = 'path' in source ? source.path : (source.name ?? 'The file')
           const text = 'path' in source ? await readExportFile(source.path) : source.text
-          const file = parseExport(text, name)
+          const file = await parseExport(text, name)
           const me = ctx.account()?.user
           if (me && file.account && file.account !== me) {
             throw new ParleyError(`${name} is the history of ${file.account}; this Parley is ${me}'s.`, 'invalid-argument')
