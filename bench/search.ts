@@ -182,8 +182,15 @@ async function withoutIndex(dir: string): Promise<void> {
   const core = await ParleyCore.open({ dataDir: dir })
   await core.close()
   const db = new Database(join(dir, 'history.db'))
-  db.exec(`DROP TRIGGER IF EXISTS message_index_queue`)
-  db.close()
+  try {
+    const queueing = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages' AND sql LIKE '%AFTER INSERT%' AND sql LIKE '%search_queue%'`)
+      .all() as { name: string }[]
+    if (queueing.length === 0) throw new Error('no trigger queues new messages for the search index any more: update withoutIndex() in bench/search.ts')
+    for (const t of queueing) db.exec(`DROP TRIGGER "${t.name}"`)
+  } finally {
+    db.close()
+  }
 }
 
 async function ingest(url: string, dir: string, indexed: boolean, round: number): Promise<Ingest> {
