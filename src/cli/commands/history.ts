@@ -84,7 +84,7 @@ export const HISTORY_COMMANDS: readonly CliCommand[] = [
   }),
   defineCommand({
     name: 'import',
-    usage: `import    --user NAME FILE                         add the messages of a Parley JSON export to the stored history
+    usage: `import    --user NAME FILE                             add the messages of a Parley JSON export to the stored history
                                                        (no broker needed); those already here are skipped, so
                                                        importing twice adds nothing; prints how many were added`,
     parse: ({ args }) => ({
