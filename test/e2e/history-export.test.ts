@@ -81,6 +81,11 @@ describe('history export and import in the browser', () => {
     expect(html).not.toContain('<script')
     await page.getByTestId('history-done').click()
     await dialog.waitFor({ state: 'hidden' })
+    // On a narrow window the header keeps the title readable beside the button.
+    await page.setViewportSize({ width: 420, height: 720 })
+    await page.waitForTimeout(300)
+    await shot(page, 'chat-header-420')
+    await page.setViewportSize({ width: 1100, height: 720 })
   })
 
   it('imports a JSON export picked in Settings › History; a second import of it adds nothing', async () => {
