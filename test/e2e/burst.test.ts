@@ -1,7 +1,8 @@
 /**
  * A burst, as after a long time offline: thousands of messages for a
  * conversation that is not open. Every one is counted, and opening it shows the
- * newest page with the rest a scroll away — not thousands of bubbles at once.
+ * first of them (all are new) with the rest a scroll away — never thousands of
+ * bubbles at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
@@ -32,14 +33,19 @@ describe('a burst of messages', () => {
     await pub?.endAsync()
   })
 
-  it('counts every message and opens on the newest page', async () => {
+  it('counts every message, and opens at the first of them with the rest a scroll away', async () => {
     for (let i = 1; i <= N; i++) pub.publish('IMS/bob/Inbox/Msg/alice', encodeEnvelope(textEnvelope('alice', 'burst', `burst ${i}`, i, 1_700_000_000_000 + i)), { qos: 1 })
     const row = page.locator('[data-testid="conversation-item"][data-peer="alice"]')
     await eventually(async () => expect(await row.getByTestId('unread-count').textContent()).toBe(String(N)), 30_000)
     await row.click()
-    await expect.poll(() => page.getByTestId('message-text').last().textContent()).toBe(`burst ${N}`)
-    expect(await page.getByTestId('message').count()).toBe(50)
-    expect(await page.getByTestId('load-older').count()).toBe(1)
+    // All of them are new: the conversation opens at the first, under the divider, not at the newest.
+    await expect.poll(() => page.getByTestId('unread-divider').textContent()).toBe(`${N} new messages`)
+    await expect.poll(() => page.getByTestId('message-text').first().textContent()).toBe('burst 1')
+    expect(await page.getByTestId('message').count()).toBeLessThan(100)
     expect((await bob.core.services.messages.page({ conversationId: 'dm:alice', limit: 500 })).hasMore).toBe(true)
+    // The newest is one click away, and still only a screenful of bubbles is drawn.
+    await page.getByTestId('jump-to-latest').click()
+    await expect.poll(() => page.getByTestId('message-text').last().textContent()).toBe(`burst ${N}`)
+    expect(await page.getByTestId('message').count()).toBeLessThan(100)
   })
 })

@@ -3,18 +3,49 @@ import { ref } from 'vue'
 import type { ChatMessage, MessagePage } from '../../../../shared/contract'
 import { laterStatus } from './status'
 
+/** Where the list should bring a message into view: the first unread as a conversation opens, or a jump-to. */
+export interface Anchor {
+  id: string
+  kind: 'unread' | 'jump'
+}
+
+/**
+ * The part of a conversation held here: a window of its history, contiguous,
+ * that reaches the newest message unless it was opened in the middle (jump-to,
+ * a first unread far back), when `hasNewer` says so.
+ */
 export interface Thread {
   /** Oldest first, ordered like the engine's pages: by ts, then id. */
   messages: ChatMessage[]
   /** There are older messages than the first one here. */
   hasMore: boolean
+  /** There are newer messages than the last one here: the window does not reach the newest. */
+  hasNewer: boolean
   loading: boolean
-  /** The newest page has been read at least once. */
+  /** The thread has been read at least once. */
   loaded: boolean
   error: string | null
+  /** Where the "N new messages" divider goes, as it was when the conversation was opened. */
+  unreadMark: { id: string; count: number } | null
+  /** A message for the list to bring into view once it is shown (then cleared). */
+  anchor: Anchor | null
+  /** Incoming messages that arrived since the reader scrolled away from the newest (the jump-to-latest count). */
+  newBelow: number
 }
 
-function compare(a: ChatMessage, b: ChatMessage): number {
+export const emptyThread = (): Thread => ({
+  messages: [],
+  hasMore: false,
+  hasNewer: false,
+  loading: false,
+  loaded: false,
+  error: null,
+  unreadMark: null,
+  anchor: null,
+  newBelow: 0,
+})
+
+export function compareMessages(a: Pick<ChatMessage, 'ts' | 'id'>, b: Pick<ChatMessage, 'ts' | 'id'>): number {
   return a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
@@ -33,47 +64,101 @@ export const useMessagesStore = defineStore('messages', () => {
   const removed = new Set<string>()
 
   function thread(conversationId: string): Thread {
-    if (!threads.value[conversationId]) {
-      threads.value[conversationId] = { messages: [], hasMore: false, loading: false, loaded: false, error: null }
-    }
+    if (!threads.value[conversationId]) threads.value[conversationId] = emptyThread()
     return threads.value[conversationId]!
   }
 
-  /** Adds a message or replaces the one with the same id (pending → sent), keeping the order. */
+  /**
+   * Adds a message or replaces the one with the same id (pending → sent), keeping
+   * the order. A new message past the end of a window that does not reach the
+   * newest is not spliced in there (it would sit next to messages it does not
+   * follow): it shows when the window reaches the end.
+   */
   function upsert(m: ChatMessage): void {
     if (removed.has(m.id)) return
-    const list = thread(m.conversationId).messages
+    const t = thread(m.conversationId)
+    const list = t.messages
     const at = list.findLastIndex((x) => x.id === m.id)
     const next = newerOf(list[at], m)
     if (at >= 0 && list[at]!.ts === next.ts) {
       list[at] = next
       return
     }
+    const last = list.at(-1)
+    if (at < 0 && t.hasNewer && last && compareMessages(next, last) > 0) {
+      if (m.direction === 'in') t.newBelow++
+      return
+    }
     if (at >= 0) list.splice(at, 1)
     let i = list.length
-    while (i > 0 && compare(list[i - 1]!, next) > 0) i--
+    while (i > 0 && compareMessages(list[i - 1]!, next) > 0) i--
     list.splice(i, 0, next)
+    if (at < 0 && m.direction === 'in' && i === list.length - 1) t.newBelow++
   }
+
+  /** Puts the page's messages into the thread (a removed one stays out), keeping the higher status of each. */
+  function merge(t: Thread, page: MessagePage): void {
+    const merged = new Map(t.messages.map((m) => [m.id, m]))
+    for (const m of page.messages) if (!removed.has(m.id)) merged.set(m.id, newerOf(merged.get(m.id), m))
+    t.messages = [...merged.values()].sort(compareMessages)
+  }
+
+  /** Replaces what is held with the page (a window somewhere else in the history). */
+  function replace(t: Thread, page: MessagePage): void {
+    t.messages = page.messages.filter((m) => !removed.has(m.id))
+    t.hasMore = page.hasMore
+    t.hasNewer = page.hasNewer
+  }
+
+  const touches = (t: Thread, page: MessagePage): boolean => page.messages.some((m) => t.messages.some((x) => x.id === m.id))
 
   /**
    * Merges a page into the thread. `older`: the page came from before the first
    * message, so it also says whether there is more; a newest page only says so the
-   * first time (later ones refresh the tail).
+   * first time (later ones refresh the tail), and brings a window opened in the
+   * middle to the end.
    */
   function addPage(conversationId: string, page: MessagePage, older: boolean): void {
     const t = thread(conversationId)
-    if (!older && t.loaded && page.hasMore && !page.messages.some((m) => t.messages.some((x) => x.id === m.id))) {
+    if (!older && t.loaded && page.hasMore && !touches(t, page)) {
       // A newest page that does not touch what we hold leaves a gap (we were away
-      // for more than a page): start over from it rather than show a hole.
-      t.messages = page.messages.filter((m) => !removed.has(m.id))
-      t.hasMore = true
+      // for more than a page, or held a window far back): start over from it rather than show a hole.
+      replace(t, page)
       t.error = null
       return
     }
-    const merged = new Map(t.messages.map((m) => [m.id, m]))
-    for (const m of page.messages) if (!removed.has(m.id)) merged.set(m.id, newerOf(merged.get(m.id), m))
-    t.messages = [...merged.values()].sort(compare)
+    merge(t, page)
     if (older || !t.loaded) t.hasMore = page.hasMore
+    if (!older) t.hasNewer = false
+    t.loaded = true
+    t.error = null
+  }
+
+  /** Appends the page that came from after the last message (scrolling down a window opened in the middle). */
+  function addNewer(conversationId: string, page: MessagePage): void {
+    const t = thread(conversationId)
+    merge(t, page)
+    t.hasNewer = page.hasNewer
+    t.error = null
+  }
+
+  /**
+   * Holds the page around a message (jump-to, a first unread far back): merged
+   * when it overlaps what is held, else instead of it, so the window stays contiguous.
+   */
+  function setWindow(conversationId: string, page: MessagePage): void {
+    const t = thread(conversationId)
+    const first = t.messages[0]
+    const last = t.messages.at(-1)
+    if (t.loaded && first && last && touches(t, page)) {
+      const pageFirst = page.messages[0]!
+      const pageLast = page.messages.at(-1)!
+      merge(t, page)
+      if (compareMessages(pageFirst, first) <= 0) t.hasMore = page.hasMore
+      if (compareMessages(pageLast, last) >= 0) t.hasNewer = page.hasNewer
+    } else {
+      replace(t, page)
+    }
     t.loaded = true
     t.error = null
   }
@@ -82,6 +167,19 @@ export const useMessagesStore = defineStore('messages', () => {
     const t = thread(conversationId)
     t.loading = loading
     t.error = error
+  }
+
+  function setUnreadMark(conversationId: string, mark: Thread['unreadMark']): void {
+    thread(conversationId).unreadMark = mark
+  }
+
+  function setAnchor(conversationId: string, anchor: Anchor | null): void {
+    thread(conversationId).anchor = anchor
+  }
+
+  function clearNewBelow(conversationId: string): void {
+    const t = threads.value[conversationId]
+    if (t) t.newBelow = 0
   }
 
   /** Takes a message out of its thread (deleted here, "delete for me"). */
@@ -98,5 +196,5 @@ export const useMessagesStore = defineStore('messages', () => {
     delete threads.value[conversationId]
   }
 
-  return { threads, thread, upsert, addPage, setLoading, remove, forget }
+  return { threads, thread, upsert, addPage, addNewer, setWindow, setLoading, setUnreadMark, setAnchor, clearNewBelow, remove, forget }
 })
