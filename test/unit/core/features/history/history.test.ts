@@ -265,6 +265,28 @@ describe('history feature: export and import', () => {
     expect(Math.max(...importing)).toBeLessThan(150)
   }, 90_000)
 
+  it('an import can be cancelled between batches (what is stored stays); a message deleted here stays deleted', async () => {
+    const { w } = world()
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({ id: id(), sender: 'bob', direction: 'in', ts: T + i, text: `old ${i}`, status: 'received' }))
+    const text = JSON.stringify({ format: 'parley-history', version: 1, account: 'alice', conversations: [{ id: 'dm:bob', kind: 'dm', peer: 'bob', title: 'bob', messages: rows }] })
+    const job = await w.service.importHistory({ text })
+    while (!w.jobs.some((j) => j.id === job.id && j.done > 0)) await new Promise((r) => setImmediate(r))
+    await w.service.cancel(job.id)
+    const last = w.jobs.at(-1)!
+    expect(last).toMatchObject({ id: job.id, state: 'cancelled' })
+    expect(last.added).toBeGreaterThan(0)
+    expect(last.added).toBeLessThan(20_000)
+    expect(w.rows()).toHaveLength(last.added)
+
+    // Deleted here, then imported again with the rest: it stays deleted, the rest comes in.
+    const deleted = w.rows()[0]!.id
+    await w.messageService.remove(deleted)
+    const again = await w.finished((await w.service.importHistory({ text })).id, 30_000)
+    expect(again).toMatchObject({ state: 'done', added: 20_000 - last.added, skipped: last.added, invalid: 0 })
+    expect(w.rows()).toHaveLength(19_999)
+    expect(w.rows().some((r) => r.id === deleted)).toBe(false)
+  })
+
   it('two exports in the same minute get two files; an unknown conversation is refused', async () => {
     const { w } = world()
     seedChats(w)

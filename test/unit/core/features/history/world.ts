@@ -4,7 +4,7 @@
  * never touch the network), its `historyJob` events recorded.
  */
 import type Database from 'better-sqlite3'
-import type { HistoryJob, HistoryService, ParleyEvents } from '../../../../../src/shared/contract'
+import type { HistoryJob, HistoryService, MessageService, ParleyEvents } from '../../../../../src/shared/contract'
 import { conversationsFeature, type ConversationsApi } from '../../../../../src/main/core/features/conversations'
 import { historyFeature } from '../../../../../src/main/core/features/history'
 import { messagesFeature } from '../../../../../src/main/core/features/messages'
@@ -22,6 +22,8 @@ export interface HistoryWorld {
   db: Database.Database
   service: HistoryService
   messages: MessagesApi
+  /** The messages feature's service (delete a message, as the person does). */
+  messageService: MessageService
   conversations: ConversationsApi
   session: FakeSession
   /** Every historyJob event so far. */
@@ -54,6 +56,7 @@ export function historyWorld(dataDir: string): HistoryWorld {
     db,
     service: history.service,
     messages: messages.api as MessagesApi,
+    messageService: messages.service,
     conversations: conversations.api as ConversationsApi,
     session,
     jobs,
