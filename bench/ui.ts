@@ -77,7 +77,9 @@ const TO_BOTTOM = `(() => { const s = document.querySelector('[data-bench-scroll
 const POSITION = `(() => { const s = document.querySelector('[data-bench-scroller]'); return { top: s.scrollTop, height: s.scrollHeight } })()`
 const SHOWN = `(() => {
   const ids = [...document.querySelectorAll('[data-testid="message"]')].map((e) => e.getAttribute('data-id'))
-  return { inDom: ids.length, firstId: ids[0] ?? null }
+  const s = document.querySelector('[data-bench-scroller]')
+  const older = document.querySelector('[data-testid="load-older"]')
+  return { inDom: ids.length, firstId: ids[0] ?? null, scrollTop: Math.round(s.scrollTop), loadOlder: older ? older.textContent.trim() : null }
 })()`
 
 const installProbe = (page: Page): Promise<void> => page.evaluate(PROBE)
@@ -166,7 +168,7 @@ async function main(): Promise<void> {
     await page.waitForTimeout(500)
     const scrollMs = performance.now() - t1
     const up = phase('scroll up', await collect(page))
-    const reached = await page.evaluate<{ inDom: number; firstId: string | null }>(SHOWN)
+    const reached = await page.evaluate<{ inDom: number; firstId: string | null; scrollTop: number; loadOlder: string | null }>(SHOWN)
 
     await installProbe(page)
     await page.evaluate(TO_BOTTOM)
@@ -185,6 +187,7 @@ async function main(): Promise<void> {
     log('')
     log(`open: ${openMs.toFixed(0)} ms from the click to the newest message shown`)
     log(`scrolled up ${STEPS} wheel steps in ${(scrollMs / 1000).toFixed(1)} s (${(waitedMs / 1000).toFixed(1)} s of it at the top, waiting for older pages); ${reached.inDom} message elements in the DOM at the end; the oldest one shown is ${depth.toLocaleString('en')} messages back`)
+    log(`at the end: scrollTop ${reached.scrollTop} px, the "load older" button ${reached.loadOlder === null ? 'not in the DOM' : `says "${reached.loadOlder}"`}`)
     log('')
     log('| phase           | frames | max frame ms | p95 frame ms | frames > 50 ms | long tasks | longest task ms |')
     log('|-----------------|--------|--------------|--------------|----------------|------------|-----------------|')
