@@ -17,10 +17,22 @@ export const ExportInputSchema = z.object({
 })
 export type ExportInput = z.input<typeof ExportInputSchema>
 
+/**
+ * Largest piece of a file's text sent in one call (characters): the web host's
+ * bridge takes frames of at most 1 MB, and a character may take 3 bytes in UTF-8.
+ * A larger file goes up in parts (`uploadPart`), then is imported by its upload id.
+ */
+export const MAX_UPLOAD_PART_CHARS = 200_000
+
+/** Names an upload in parts: chosen by the user interface (a UUID). */
+export const UploadIdSchema = z.string().regex(/^[0-9A-Za-z-]{8,64}$/, { error: 'Not an upload id.' })
+
 export const HistoryImportSchema = z.union([
   z.object({ path: z.string().min(1).max(4096) }),
-  /** The file's text, for a user interface that read it itself (the web host). */
+  /** The file's text, for a user interface that read it itself (larger than a part: send it with uploadPart). */
   z.object({ text: z.string().max(MAX_IMPORT_CHARS), name: z.string().max(256).optional() }),
+  /** The file's text sent before in parts with `uploadPart`. */
+  z.object({ upload: UploadIdSchema, name: z.string().max(256).optional() }),
 ])
 export type HistoryImportInput = z.input<typeof HistoryImportSchema>
 
@@ -52,6 +64,12 @@ export interface HistoryService {
   /** Starts an import of a Parley JSON export; messages already here are skipped. */
   importHistory(input: HistoryImportInput): Promise<HistoryJob>
   cancel(jobId: string): Promise<void>
+  /**
+   * Adds the next part (at most MAX_UPLOAD_PART_CHARS) of a file's text to the upload
+   * `uploadId` (started by its first part); `importHistory({ upload })` then imports
+   * it. An upload not imported within 10 minutes of its last part is dropped.
+   */
+  uploadPart(uploadId: string, text: string): Promise<void>
 }
 
 export interface HistoryEvents {
@@ -63,6 +81,7 @@ export const historyContract = defineContract<HistoryService, HistoryEvents>()({
     exportHistory: z.tuple([ExportInputSchema]),
     importHistory: z.tuple([HistoryImportSchema]),
     cancel: z.tuple([z.string().min(1).max(64)]),
+    uploadPart: z.tuple([UploadIdSchema, z.string().max(MAX_UPLOAD_PART_CHARS)]),
   },
   events: ['historyJob'],
 })

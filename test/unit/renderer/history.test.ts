@@ -9,7 +9,7 @@ import type { HistoryJob } from '../../../src/shared/contract'
 import { ParleyError } from '../../../src/shared/rpc'
 import { defineFeature } from '../../../src/renderer/src/features/feature'
 import { percent, progressText, resultText } from '../../../src/renderer/src/features/history/format'
-import { HistoryActionsKey, setupHistory } from '../../../src/renderer/src/features/history/io'
+import { HistoryActionsKey, parts, setupHistory } from '../../../src/renderer/src/features/history/io'
 import { useHistoryStore } from '../../../src/renderer/src/features/history/store'
 import { history } from '../../../src/renderer/src/features/history'
 import { fakeApi, fakePage } from './fake-api'
@@ -42,6 +42,7 @@ describe('renderer: history export and import', () => {
     exportHistory: vi.fn(async () => job()),
     importHistory: vi.fn(async () => job({ id: 'job-2', kind: 'import', path: null, total: 5 })),
     cancel: vi.fn(async () => {}),
+    uploadPart: vi.fn(async () => {}),
   }
 
   beforeEach(async () => {
@@ -115,6 +116,19 @@ describe('renderer: history export and import', () => {
     fake.emit('historyJob', job({ id: 'job-2', kind: 'import', path: null, total: 5, done: 5, added: 3, skipped: 2, state: 'done' }))
     expect(resultText(store.job!)).toBe('Imported 3 messages, 2 already here.')
     expect(resultText({ ...store.job!, added: 1, skipped: 0, invalid: 2 })).toBe('Imported 1 message, 0 already here; 2 not valid (left out).')
+  })
+
+  it('sends a file larger than one message of the web bridge in parts, then imports it by its upload id', async () => {
+    const actions = installed.use(HistoryActionsKey)
+    actions.openImport()
+    const text = 'x'.repeat(199_999) + '😀' + 'y'.repeat(250_000)
+    await actions.importFile({ name: 'big.json', text: async () => text })
+    const sent = history$.uploadPart.mock.calls as unknown as [string, string][]
+    expect(sent.map(([, part]) => part.length)).toEqual([199_999, 200_000, 50_002])
+    expect(new Set(sent.map(([id]) => id)).size).toBe(1)
+    expect(sent.map(([, part]) => part).join('')).toBe(text)
+    expect(history$.importHistory).toHaveBeenCalledWith({ upload: sent[0]![0], name: 'big.json' })
+    expect(parts('ab😀', 3)).toEqual(['ab', '😀'])
   })
 
   it('shows why a file cannot be imported, and starts nothing', async () => {

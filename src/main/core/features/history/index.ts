@@ -1,4 +1,4 @@
-import { ExportInputSchema, HistoryImportSchema, type HistoryJob } from '../../../../shared/contract'
+import { ExportInputSchema, historyContract, HistoryImportSchema, type HistoryJob } from '../../../../shared/contract'
 import { ParleyError } from '../../../../shared/rpc'
 import { defineFeature } from '../../kernel/feature'
 import type { ConversationsApi } from '../conversations'
@@ -8,6 +8,7 @@ import { historyWriter, type ExportConversation } from './formats'
 import { runImport } from './import'
 import { parseExport, readExportFile } from './import-file'
 import { RunningJob } from './jobs'
+import { Uploads } from './uploads'
 
 /**
  * Export of one conversation or the whole history (Parley's JSON, a readable HTML
@@ -24,6 +25,7 @@ export const historyFeature = defineFeature({
     const conversations = ctx.use<ConversationsApi>('conversations')
     const messages = ctx.use<MessagesApi>('messages')
     const jobs = new Map<string, RunningJob>()
+    const uploads = new Uploads()
     const emit = (job: HistoryJob): void => ctx.events.emit('historyJob', job)
 
     /** Runs a job in the background; it leaves the list when it is over. */
@@ -63,7 +65,7 @@ export const historyFeature = defineFeature({
         async importHistory(input) {
           const source = HistoryImportSchema.parse(input)
           const name = 'path' in source ? source.path : (source.name ?? 'The file')
-          const text = 'path' in source ? await readExportFile(source.path) : source.text
+          const text = 'path' in source ? await readExportFile(source.path) : 'upload' in source ? uploads.take(source.upload) : source.text
           const file = await parseExport(text, name)
           const me = ctx.account()?.user
           if (me && file.account && file.account !== me) {
@@ -74,6 +76,11 @@ export const historyFeature = defineFeature({
           return track(job, runImport(job, { messages, conversations }, file))
         },
 
+        async uploadPart(uploadId, text) {
+          const [id, part] = historyContract.methods.uploadPart.parse([uploadId, text])
+          uploads.append(id, part)
+        },
+
         async cancel(jobId) {
           const job = jobs.get(jobId)
           if (!job) return
@@ -82,6 +89,7 @@ export const historyFeature = defineFeature({
         },
       },
       close() {
+        uploads.close()
         for (const job of jobs.values()) job.cancelled = true
       },
     }

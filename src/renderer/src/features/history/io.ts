@@ -5,7 +5,7 @@
  * `historyJob` events, and cancelling it.
  */
 import { inject, type InjectionKey } from 'vue'
-import type { ExportFormat, HistoryJob } from '../../../../shared/contract'
+import { MAX_UPLOAD_PART_CHARS, type ExportFormat, type HistoryJob } from '../../../../shared/contract'
 import type { ConversationRef } from '../../ui/extensions'
 import { errorMessage } from '../../ui/errors'
 import type { FeatureContext } from '../feature'
@@ -23,6 +23,19 @@ export interface HistoryActions {
   importFile(file: Pick<File, 'name' | 'text'>): Promise<void>
   /** Stops the dialog's job (an export's partial file is removed). */
   cancel(): Promise<void>
+}
+
+/** `text` in pieces of at most `size` characters, never cutting a surrogate pair (an emoji) in two. */
+export function parts(text: string, size: number): string[] {
+  const out: string[] = []
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + size)
+    const last = text.charCodeAt(end - 1)
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--
+    out.push(text.slice(at, end))
+    at = end
+  }
+  return out
 }
 
 export const HistoryActionsKey: InjectionKey<HistoryActions> = Symbol('parley-history')
@@ -74,7 +87,16 @@ export function setupHistory(ctx: FeatureContext): void {
       await start(() => api.history.exportHistory({ conversationId: d.conversationId, format }))
     },
     async importFile(file) {
-      await start(async () => api.history.importHistory({ text: await file.text(), name: file.name.slice(0, 256) }))
+      await start(async () => {
+        const text = await file.text()
+        const name = file.name.slice(0, 256)
+        if (text.length <= MAX_UPLOAD_PART_CHARS) return api.history.importHistory({ text, name })
+        // The web host's bridge takes messages of at most 1 MB: a larger file goes in parts.
+        // getRandomValues, not randomUUID: the page may be served over plain http on a LAN address.
+        const upload = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+        for (const part of parts(text, MAX_UPLOAD_PART_CHARS)) await api.history.uploadPart(upload, part)
+        return api.history.importHistory({ upload, name })
+      })
     },
     cancel,
   })

@@ -287,6 +287,20 @@ describe('history feature: export and import', () => {
     expect(w.rows().some((r) => r.id === deleted)).toBe(false)
   })
 
+  it('imports a file sent in parts (the web bridge takes small messages); an unknown upload is refused', async () => {
+    const { w } = world()
+    seedChats(w)
+    const { text } = await exportDone(w, { conversationId: null, format: 'json' })
+    const { w: fresh } = world()
+    const third = Math.ceil(text.length / 3)
+    for (let at = 0; at < text.length; at += third) await fresh.service.uploadPart('upload-0001', text.slice(at, at + third))
+    const job = await fresh.finished((await fresh.service.importHistory({ upload: 'upload-0001', name: 'all.json' })).id)
+    expect(job).toMatchObject({ state: 'done', added: HOSTILE.length + 2 })
+    // Imported once: the upload is gone.
+    await expect(fresh.service.importHistory({ upload: 'upload-0001' })).rejects.toMatchObject({ code: 'not-found' })
+    await expect(fresh.service.uploadPart('no spaces allowed', 'x')).rejects.toThrow()
+  })
+
   it('two exports in the same minute get two files; an unknown conversation is refused', async () => {
     const { w } = world()
     seedChats(w)
