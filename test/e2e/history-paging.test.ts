@@ -114,6 +114,11 @@ describe('paging through a long conversation', () => {
       if (after.scrollTop > before.scrollTop - delta + 1) loads++
       most = Math.max(most, after.bubbles)
       if (olderBefore && !(await page.getByTestId('load-older').count())) loads++
+      // Away from its separator, the day of what is on screen stays at the top.
+      if (step === 3) {
+        expect(await page.getByTestId('sticky-day').textContent()).toMatch(/\w/)
+        await page.screenshot({ path: screenshotPath('history-paging-middle.png') })
+      }
     }
     // Reached the very first message, and older pages were read on the way.
     await expect.poll(() => page.getByTestId('message-text').first().textContent()).toBe('history 1')
