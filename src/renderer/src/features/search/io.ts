@@ -11,9 +11,9 @@
 import { inject, type InjectionKey } from 'vue'
 import type { SearchHit } from '../../../../shared/contract'
 import { errorMessage } from '../../ui/errors'
-import { ConversationsActionsKey, useConversationsStore } from '../conversations'
+import { useConversationsStore } from '../conversations'
 import type { FeatureContext } from '../feature'
-import { MessagesActionsKey, type MessagesActions } from '../messages'
+import { MessagesActionsKey } from '../messages'
 import { searchShortcut, type SearchScope } from './shortcuts'
 import { useSearchStore } from './store'
 
@@ -44,18 +44,10 @@ export function useSearchActions(): SearchActions {
   return actions
 }
 
-/** The jump-to of the messages feature (`openAt`), where the installed version has it. */
-type JumpTo = (conversationId: string, messageId: string) => Promise<void>
-function jumpToOf(actions: MessagesActions): JumpTo | null {
-  const openAt: unknown = (actions as Partial<Record<'openAt', unknown>>).openAt
-  return typeof openAt === 'function' ? (openAt.bind(actions) as JumpTo) : null
-}
-
 export function setupSearch(ctx: FeatureContext): void {
   const { api } = ctx
   const store = useSearchStore(ctx.pinia)
   const conversations = useConversationsStore(ctx.pinia)
-  const conversationActions = ctx.inject(ConversationsActionsKey)
   const messages = ctx.inject(MessagesActionsKey)
   /** Bumped by every new query (text or scope): answers carrying an older number are stale. */
   let generation = 0
@@ -138,11 +130,9 @@ export function setupSearch(ctx: FeatureContext): void {
       }
     },
     async openHit(hit) {
-      const { conversationId, id } = hit.message
-      const jumpTo = jumpToOf(messages)
       try {
-        if (jumpTo) await jumpTo(conversationId, id)
-        else conversationActions.select(conversationId)
+        // Selects the conversation, holds the page around the message, scrolls to it and highlights it.
+        await messages.openAt(hit.message.conversationId, hit.message.id)
       } catch (err) {
         store.error = errorMessage(err)
       }
