@@ -48,6 +48,25 @@ describe('MessageStore', () => {
       expect(store.insert(flood.at(-1)!)).toBe(false)
     })
 
+    it('a flood of 16,000 messages claiming one millisecond (a sender clock stuck at 0) is stored in time proportional to it', () => {
+      // Finding the next free key used to walk every key the flood had taken (quadratic: 8,000 took ~4 s, 16,000 ~15 s).
+      const flood = Array.from({ length: 16_000 }, (_, i) => msg({ ts: 0, text: `stuck clock ${i}` }))
+      const started = performance.now()
+      expect(store.insertMany(flood).length).toBe(flood.length)
+      expect(performance.now() - started).toBeLessThan(3000)
+      const ids = (db.prepare(`SELECT id FROM messages ORDER BY rowid`).all() as { id: string }[]).map((r) => r.id)
+      expect(ids).toEqual(flood.map((m) => m.id))
+    })
+
+    it('more messages than a millisecond has keys, dated past the last keyed millisecond (an imported ts of 8.64e15), are all stored', () => {
+      // Their spilled keys went past 2^53, came back rounded from SQLite and collided: the whole batch failed.
+      const far = Array.from({ length: MESSAGE_KEY_SLOTS + 10 }, (_, i) => msg({ ts: 8.64e15, text: `far ${i}` }))
+      expect(store.insertMany(far).length).toBe(far.length)
+      const keys = (db.prepare(`SELECT rowid AS k FROM messages ORDER BY rowid`).all() as { k: number }[]).map((r) => r.k)
+      expect(new Set(keys).size).toBe(far.length)
+      expect(keys.every((k) => Number.isSafeInteger(k))).toBe(true)
+    })
+
     it('a duplicate message id is ignored: nothing changes, not even the unread count', () => {
       const m = msg({ text: 'first' })
       expect(store.insert(m)).toBe(true)
