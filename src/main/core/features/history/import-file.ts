@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { MAX_IMPORT_CHARS } from '../../../../shared/contract'
 import { CONVERSATION_KINDS, ConversationIdSchema, parseConversationId } from '../../../../shared/protocol/conversation-id'
 import { ParleyError } from '../../../../shared/rpc'
+import { MAX_TEXT_LENGTH } from '../../../../shared/schemas'
 import type { HistoryMessage } from '../messages/api'
 import { JSON_FORMAT, JSON_VERSION, type ExportConversation } from './formats'
 import { parseExportText } from './parse-worker'
@@ -45,7 +46,9 @@ const MessageSchema = z.object({
   sender: z.string().min(1).max(256),
   direction: z.enum(['in', 'out']),
   ts: z.number().int().min(0).max(8.64e15),
-  text: z.string().max(1_000_000),
+  // As long as a message can be anywhere else: a longer one cost the search index and every snippet of it
+  // hundreds of milliseconds of the engine's thread (a hostile file could hold thousands).
+  text: z.string().max(MAX_TEXT_LENGTH),
   status: z.enum(['pending', 'sent', 'delivered', 'read', 'failed', 'received', 'seen']),
 })
 
