@@ -1,5 +1,5 @@
-import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises'
-import { isAbsolute, join } from 'node:path'
+import { mkdir, open, realpath, unlink, type FileHandle } from 'node:fs/promises'
+import { isAbsolute, join, relative, sep } from 'node:path'
 import type { ExportFormat } from '../../../../shared/contract'
 import { ParleyError } from '../../../../shared/rpc'
 import type { MessagesApi } from '../messages/api'
@@ -28,6 +28,7 @@ export async function openExportFile(
 ): Promise<{ path: string; file: FileHandle }> {
   if (given) {
     if (!isAbsolute(given)) throw new ParleyError(`Export to an absolute path, not ${given}.`, 'invalid-argument')
+    await refuseDataFile(dataDir, given)
     try {
       return { path: given, file: await open(given, 'w', 0o600) }
     } catch (err) {
@@ -46,6 +47,19 @@ export async function openExportFile(
       if ((err as { code?: string }).code !== 'EEXIST' || n >= 1000) throw new ParleyError(`Cannot write ${path}: ${(err as Error).message}`, 'failed')
     }
   }
+}
+
+/**
+ * An export never writes over Parley's own files (history.db, its WAL, settings.json),
+ * also not through a link: opening one to write empties it, and a cancelled or failed
+ * export removes its file. A new file anywhere, or one in the exports folder, is fine.
+ */
+async function refuseDataFile(dataDir: string, given: string): Promise<void> {
+  const target = await realpath(given).catch(() => null)
+  if (target === null) return
+  const inside = relative(await realpath(dataDir).catch(() => dataDir), target)
+  if (inside.startsWith('..') || isAbsolute(inside) || inside.split(sep)[0] === 'exports') return
+  throw new ParleyError(`Cannot export over ${given}: it is one of Parley's own files. Choose a new file.`, 'invalid-argument')
 }
 
 export interface ExportPlan {

@@ -1,3 +1,5 @@
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_TEXT_LENGTH } from '../../../../../src/shared/schemas'
 import { tmpDirs } from '../../../../helpers/tmp-dir'
@@ -32,5 +34,26 @@ describe('history feature: hostile files and paths', () => {
     const job = await w.finished((await w.service.importHistory({ text: JSON.stringify(doc) })).id)
     expect(job).toMatchObject({ state: 'done', added: 1, invalid: 1 })
     expect(w.rows().map((r) => r.text.length)).toEqual([MAX_TEXT_LENGTH])
+  })
+
+  it("an export never writes over the data directory's own files, also not through a link; a new file there or one in exports is fine", async () => {
+    const { w, dir } = world()
+    w.seed([{ id: id(), conversationId: 'dm:bob', sender: 'bob', senderDevice: null, direction: 'in', ts: T, seq: null, text: 'hi', status: 'received' }])
+    const settings = join(dir, 'settings.json')
+    writeFileSync(settings, '{"user":"alice"}')
+    const outside = join(dirs.make(), 'innocent.json')
+    symlinkSync(settings, outside)
+    for (const path of [settings, outside]) {
+      await expect(w.service.exportHistory({ conversationId: 'dm:bob', format: 'json', path })).rejects.toMatchObject({ code: 'invalid-argument' })
+    }
+    expect(readFileSync(settings, 'utf8')).toBe('{"user":"alice"}')
+    // The exports folder is made by a first export; a file there may be replaced.
+    expect((await w.finished((await w.service.exportHistory({ conversationId: 'dm:bob', format: 'json' })).id)).state).toBe('done')
+    writeFileSync(join(dir, 'exports', 'again.json'), 'old')
+    for (const path of [join(dir, 'new.json'), join(dir, 'exports', 'again.json')]) {
+      const job = await w.finished((await w.service.exportHistory({ conversationId: 'dm:bob', format: 'json', path })).id)
+      expect(job).toMatchObject({ state: 'done', path })
+      expect(readFileSync(path, 'utf8')).toContain('"text":"hi"')
+    }
   })
 })
