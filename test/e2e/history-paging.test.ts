@@ -137,4 +137,23 @@ describe('paging through a long conversation', () => {
     await expect.poll(() => page.getByTestId('jump-to-latest').count()).toBe(0)
     expect(await page.getByTestId('message').count()).toBeLessThan(80)
   })
+
+  it('a fast wheel up from the newest keeps reading older pages all the way to the first message', async () => {
+    // Afresh: only the newest page is held, as when the app has just started.
+    await page.reload()
+    await page.locator('[data-testid="conversation-item"][data-peer="alice"]').click()
+    await page.locator(`[data-testid="message"][data-id="${ids.at(-1)}"]`).waitFor({ state: 'visible' })
+    const box = (await page.getByTestId('message-scroller').boundingBox())!
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    // Faster than pages arrive: the view reaches the top while one is on its way, and the wheel
+    // goes on at the top where nothing scrolls; the next page must still be read.
+    const atFirst = async () => (await page.locator(`[data-testid="message"][data-id="${ids[0]}"]`).count()) === 1 && (await page.getByTestId('load-older').count()) === 0
+    for (let i = 0; i < 150 && !(await atFirst()); i++) {
+      await page.mouse.wheel(0, -1200)
+      await page.waitForTimeout(40)
+    }
+    expect(await atFirst()).toBe(true)
+    expect(await page.getByTestId('message-text').first().textContent()).toBe('history 1')
+  })
+
 })
