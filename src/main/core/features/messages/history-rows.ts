@@ -25,8 +25,11 @@ export class HistoryRows {
     const columns = 'id, conversation_id, sender, direction, ts, text, status, error'
     this.q = {
       first: db.prepare(`SELECT ${columns} FROM messages WHERE conversation_id = ? ORDER BY ts, id LIMIT ?`),
+      // The bound as a range on ts plus the tie-break on id (as in paging.ts): SQLite seeks to the cursor.
+      // Written as (ts > ? OR (ts = ? AND id > ?)) it walked the conversation from its start on every page.
       after: db.prepare(
-        `SELECT ${columns} FROM messages WHERE conversation_id = ? AND (ts > ? OR (ts = ? AND id > ?)) ORDER BY ts, id LIMIT ?`,
+        `SELECT ${columns} FROM messages INDEXED BY messages_by_conversation
+         WHERE conversation_id = ? AND ts >= ? AND (ts > ? OR id > ?) ORDER BY ts, id LIMIT ?`,
       ),
       countOne: db.prepare(`SELECT count(*) AS n FROM messages WHERE conversation_id = ?`),
       countAll: db.prepare(`SELECT count(*) AS n FROM messages`),
