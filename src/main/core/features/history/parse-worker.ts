@@ -15,7 +15,10 @@ function splitMessages(doc: unknown, size: number): unknown {
   if (!doc || typeof doc !== 'object' || !Array.isArray((doc as { conversations?: unknown }).conversations)) return doc
   const d = doc as { conversations: unknown[] }
   d.conversations = d.conversations.map((c) => {
-    if (!c || typeof c !== 'object' || !Array.isArray((c as { messages?: unknown }).messages)) return c
+    if (!c || typeof c !== 'object') return c
+    // Chunks come only from here: a file's own `chunks` (one holding a million rows, or not rows at all)
+    // would be stored as one batch, or end the import with a TypeError. Without messages it is no conversation.
+    if (!Array.isArray((c as { messages?: unknown }).messages)) return { ...c, chunks: undefined, count: undefined }
     const rows = (c as { messages: unknown[] }).messages
     const chunks: string[] = []
     for (let i = 0; i < rows.length; i += size) chunks.push(JSON.stringify(rows.slice(i, i + size)))

@@ -36,6 +36,21 @@ describe('history feature: hostile files and paths', () => {
     expect(w.rows().map((r) => r.text.length)).toEqual([MAX_TEXT_LENGTH])
   })
 
+  it("a file's own chunks (not made by the parser from its messages) are left out: no batch of any size, no TypeError", async () => {
+    const { w } = world()
+    const row = { id: id(), sender: 'bob', direction: 'in', ts: T, text: 'smuggled', status: 'received' }
+    const forged = (c: object) => ({ id: 'dm:bob', kind: 'dm', peer: 'bob', title: 'bob', ...c })
+    const doc = {
+      format: 'parley-history',
+      version: 1,
+      account: 'alice',
+      conversations: [forged({ chunks: [JSON.stringify([row])], count: 1 }), forged({ chunks: ['5'], count: 1 }), forged({ messages: [{ ...row, id: id(), text: 'fine' }] })],
+    }
+    const job = await w.finished((await w.service.importHistory({ text: JSON.stringify(doc) })).id)
+    expect(job).toMatchObject({ state: 'done', added: 1, invalid: 2, error: null })
+    expect(w.rows().map((r) => r.text)).toEqual(['fine'])
+  })
+
   it("an export never writes over the data directory's own files, also not through a link; a new file there or one in exports is fine", async () => {
     const { w, dir } = world()
     w.seed([{ id: id(), conversationId: 'dm:bob', sender: 'bob', senderDevice: null, direction: 'in', ts: T, seq: null, text: 'hi', status: 'received' }])
