@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { z } from 'zod'
 import { MAX_IMPORT_CHARS } from '../../../../shared/contract'
 import { CONVERSATION_KINDS, ConversationIdSchema, parseConversationId } from '../../../../shared/protocol/conversation-id'
+import { MessageIdSchema } from '../../../../shared/protocol/envelope'
 import { ParleyError } from '../../../../shared/rpc'
 import { MAX_TEXT_LENGTH } from '../../../../shared/schemas'
 import type { HistoryMessage } from '../messages/api'
@@ -42,7 +43,8 @@ const ConversationSchema = z.object({
 })
 
 const MessageSchema = z.object({
-  id: z.string().min(1).max(128),
+  // Every message id Parley stores is a UUID: another (a 100-character one) could not be a page cursor, jumped to or deleted.
+  id: MessageIdSchema,
   sender: z.string().min(1).max(256),
   direction: z.enum(['in', 'out']),
   ts: z.number().int().min(0).max(8.64e15),

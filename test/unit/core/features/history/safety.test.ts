@@ -36,6 +36,20 @@ describe('history feature: hostile files and paths', () => {
     expect(w.rows().map((r) => r.text.length)).toEqual([MAX_TEXT_LENGTH])
   })
 
+  it('an imported id that is not a UUID (Parley writes no other) is left out: a long one could not be a page cursor', async () => {
+    const { w } = world()
+    const row = (rowId: string) => ({ id: rowId, sender: 'bob', direction: 'in', ts: T, text: rowId.slice(0, 4), status: 'received' })
+    const doc = {
+      format: 'parley-history',
+      version: 1,
+      account: 'alice',
+      conversations: [{ id: 'dm:bob', kind: 'dm', peer: 'bob', title: 'bob', messages: [row('x'.repeat(100)), row('not-a-uuid'), row(id())] }],
+    }
+    const job = await w.finished((await w.service.importHistory({ text: JSON.stringify(doc) })).id)
+    expect(job).toMatchObject({ state: 'done', added: 1, invalid: 2 })
+    expect(w.rows().map((r) => r.text)).toEqual(['0000'])
+  })
+
   it("a file's own chunks (not made by the parser from its messages) are left out: no batch of any size, no TypeError", async () => {
     const { w } = world()
     const row = { id: id(), sender: 'bob', direction: 'in', ts: T, text: 'smuggled', status: 'received' }
