@@ -26,6 +26,7 @@ import { ParleyCore } from '../src/main/core/engine'
 import { encodeEnvelope, textEnvelope } from '../src/main/core/protocol/codec'
 import { directTopic } from '../src/shared/protocol/topics'
 import { startMosquitto } from '../test/helpers/mosquitto'
+import { buildApp, REPO } from './build'
 import { cachedHistory, readSummary } from './history/cache'
 import type { GeneratedHistory } from './history/generate'
 import { indexHistory, waitForIndex } from './history/index-search'
@@ -75,6 +76,32 @@ interface Memory {
   rssBeforeOpenMb: number
   rssMb: number
   heapUsedMb: number
+  /** Peak RSS of the built CLI (plain Node, bundled code, no tsx) opening the history and searching once; null when it could not be measured. */
+  cliPeakRssMb?: number | null
+}
+
+/**
+ * The engine as it ships, without tsx: the app built into a temp dir, and the
+ * peak RSS (GNU time's %M) of `parley search` on the history — opening it, one
+ * search, closing.
+ */
+function builtCliPeakRss(h: GeneratedHistory): number | null {
+  if (!existsSync('/usr/bin/time')) return null
+  const out = mkdtempSync(join(tmpdir(), 'parley-bench-build-'))
+  try {
+    buildApp(out)
+    const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(out, 'main', 'cli.js'), 'search', '--user', h.user, '--data-dir', h.dataDir, '--limit', '30', 'meeting'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      // The build keeps its dependencies external: they are the repository's.
+      env: { ...process.env, NODE_PATH: join(REPO, 'node_modules') },
+    })
+    const kb = Number(run.stderr.trim().split('\n').pop())
+    if (run.status !== 0 || !Number.isFinite(kb)) throw new Error(`the built CLI failed: ${run.stderr}`)
+    return mb(kb * 1024)
+  } finally {
+    rmSync(out, { recursive: true, force: true })
+  }
 }
 
 /** In a child process: the engine's memory, not this bench's (which holds timings, payloads, a generator's leftovers). */
@@ -270,6 +297,7 @@ async function main(): Promise<void> {
     await core.close()
   }
   const memory = probeMemory(h.dataDir)
+  memory.cliPeakRssMb = builtCliPeakRss(h)
   const bytes = fileSize(dbPath) + fileSize(`${dbPath}-wal`) + fileSize(`${dbPath}-shm`)
   const size = { dbMb: mb(bytes), bytesPerMessage: Math.round(bytes / h.messages) }
   const ingestFigures = values['no-ingest'] || INGEST <= 0 ? null : await measureIngest()
@@ -286,6 +314,7 @@ async function main(): Promise<void> {
   log(`engine open on the history: ${openMs.toFixed(0)} ms`)
   log(`DB size: ${size.dbMb} MB (history.db + WAL), ${size.bytesPerMessage} bytes per message`)
   log(`memory of a process with the engine open on it, after a few searches and pages: RSS ${memory.rssMb} MB (${memory.rssBeforeOpenMb} MB before opening), heap used ${memory.heapUsedMb} MB — target RSS < ${TARGETS.rssMb} MB: ${ok(memory.rssMb < TARGETS.rssMb)}`)
+  if (memory.cliPeakRssMb != null) log(`peak RSS of the built CLI (plain Node, bundled) opening the history and searching once: ${memory.cliPeakRssMb} MB`)
   if (ingestFigures) {
     const i = ingestFigures
     log(

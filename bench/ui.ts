@@ -9,23 +9,21 @@
  * first (unless --renderer-dir names a built one), so it measures what is there.
  * Target: no frame over 50 ms.
  */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import { chromium, type Page } from 'playwright-core'
 import { ParleyCore } from '../src/main/core/engine'
 import { startWebHost } from '../src/host/server'
+import { buildApp } from './build'
 import { cachedHistory } from './history/cache'
 import { indexHistory } from './history/index-search'
 import { percentile } from './stats'
 
 const CHROMIUM = '/usr/bin/chromium'
-const REPO = fileURLToPath(new URL('..', import.meta.url))
 const FRAME_TARGET_MS = 50
 
 const { values } = parseArgs({
@@ -38,13 +36,6 @@ const { values } = parseArgs({
 const BIG = Number(values.messages)
 const STEPS = Number(values.steps)
 const log = (line: string) => console.log(line)
-
-/** Builds the app as npm run build does, into `outDir` (out/ is left to the tests); the renderer is in outDir/renderer. */
-function buildApp(outDir: string): void {
-  const bin = join(REPO, 'node_modules', '.bin', 'electron-vite')
-  const run = spawnSync(bin, ['build', '--outDir', outDir], { cwd: REPO, encoding: 'utf8', timeout: 600_000 })
-  if (run.status !== 0) throw new Error(`the build failed:\n${run.stdout}\n${run.stderr}`)
-}
 
 /*
  * What runs in the page, as scripts (this file is compiled for Node, without the DOM's types).
