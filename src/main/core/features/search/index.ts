@@ -24,6 +24,11 @@ const BUSY_WINDOW_MS = 100
 const SETTLE_MS = 30
 /** A search first indexes a backlog up to this size, so what just arrived is found. */
 const INDEX_BEFORE_SEARCH = 2000
+/**
+ * With the queue empty, a look this often whether it filled without a `message` event
+ * (an import stores history silently): one EXISTS on an empty table.
+ */
+const IDLE_CHECK_MS = 1000
 /** At most this often a `searchIndex` event while a large backlog is indexed. */
 const PROGRESS_EVERY_MS = 1000
 
@@ -57,8 +62,12 @@ export const searchFeature = defineFeature({
 
     const status = (): SearchIndexStatus => ({ indexed: indexer.indexed(), pending: indexer.pending() })
 
-    const schedule = (delay: number): void => {
-      if (timer || closed) return
+    /** Whether the timer set is only the idle look (a message due sooner replaces it). */
+    let idleLook = false
+    const schedule = (delay: number, idle = false): void => {
+      if (closed || (timer && (!idleLook || idle))) return
+      if (timer) clearTimeout(timer)
+      idleLook = idle
       timer = setTimeout(slice, delay)
       timer.unref()
     }
@@ -67,6 +76,10 @@ export const searchFeature = defineFeature({
     function slice(): void {
       timer = null
       if (closed) return
+      if (idleLook && !indexer.hasPending()) {
+        schedule(IDLE_CHECK_MS, true)
+        return
+      }
       const want = perSlice
       const started = performance.now()
       let n: number
@@ -87,9 +100,12 @@ export const searchFeature = defineFeature({
           ctx.events.emit('searchIndex', status())
         }
         schedule(performance.now() - lastMessageAt < BUSY_WINDOW_MS ? BUSY_GAP_MS : IDLE_GAP_MS)
-      } else if (backlog) {
-        backlog = false
-        ctx.events.emit('searchIndex', status())
+      } else {
+        if (backlog) {
+          backlog = false
+          ctx.events.emit('searchIndex', status())
+        }
+        schedule(IDLE_CHECK_MS, true)
       }
     }
 

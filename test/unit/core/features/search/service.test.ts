@@ -130,4 +130,17 @@ describe('search service', () => {
       if (r.next !== null) await service.search({ text, cursor: r.next })
     }
   })
+
+  it('indexes history stored without a message event (an import) in the background, with no search to start it', async () => {
+    const settle = async (ms: number) => {
+      const until = Date.now() + ms
+      while ((await service.status()).pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
+      return (await service.status()).pending
+    }
+    expect(await settle(2000)).toBe(0)
+    store.insertMany(Array.from({ length: 3000 }, (_, i) => msg({ text: `imported ${i}`, peer: 'erin', status: 'seen', ts: T - 10_000 + i })))
+    expect((await service.status()).pending).toBe(3000)
+    expect(await settle(5000)).toBe(0)
+    expect((await service.search({ text: '"imported 0"' })).hits.map((h) => h.message.text)).toEqual(['imported 0'])
+  })
 })
