@@ -29,6 +29,7 @@ export class SearchIndexer {
       orphans: db.prepare(`DELETE FROM search_queue WHERE rowid NOT IN (SELECT rowid FROM messages)`),
       pending: db.prepare(`SELECT count(*) AS n FROM search_queue`),
       anyPending: db.prepare(`SELECT EXISTS (SELECT 1 FROM search_queue) AS yes`),
+      pendingUpTo: db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM search_queue LIMIT ?)`),
       indexed: db.prepare(`SELECT count(*) AS n FROM messages`),
     }
     this.batchTx = db.transaction((limit: number) => {
@@ -63,6 +64,11 @@ export class SearchIndexer {
 
   hasPending(): boolean {
     return (this.q.anyPending.get() as { yes: number }).yes === 1
+  }
+
+  /** How many are queued, counted no further than `max` (the queue may hold a whole history). */
+  pendingUpTo(max: number): number {
+    return (this.q.pendingUpTo.get(max) as { n: number }).n
   }
 
   pending(): number {

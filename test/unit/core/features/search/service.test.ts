@@ -143,4 +143,14 @@ describe('search service', () => {
     expect(await settle(5000)).toBe(0)
     expect((await service.search({ text: '"imported 0"' })).hits.map((h) => h.message.text)).toEqual(['imported 0'])
   })
+
+  it('a search indexes a small backlog first, but of a large one only its newest messages (each keystroke stays quick)', async () => {
+    const burst = (n: number, word: string) => store.insertMany(Array.from({ length: n }, (_, i) => msg({ text: `${word} ${i}`, peer: 'erin', ts: T + 1000 + i })))
+    burst(1500, 'small')
+    expect((await service.search({ text: '"small 1499"' })).pending).toBe(0)
+    burst(5000, 'large')
+    const r = await service.search({ text: '"large 4999"' })
+    expect(r.hits.map((h) => h.message.text)).toEqual(['large 4999'])
+    expect(r.pending).toBe(4800)
+  })
 })
