@@ -149,8 +149,12 @@ describe('paging through a long conversation', () => {
     // goes on at the top where nothing scrolls; the next page must still be read.
     const atFirst = async () => (await page.locator(`[data-testid="message"][data-id="${ids[0]}"]`).count()) === 1 && (await page.getByTestId('load-older').count()) === 0
     for (let i = 0; i < 150 && !(await atFirst()); i++) {
+      const before = await view(page)
       await page.mouse.wheel(0, -1200)
       await page.waitForTimeout(40)
+      // 1200 px is ~34 one-line messages: pages put in above the view must not carry it further.
+      const moved = ids.indexOf(before.id) - ids.indexOf((await view(page)).id)
+      expect(moved, `step ${i}: the message in the middle went from ${ids.indexOf(before.id)} to ${ids.indexOf((await view(page)).id)}`).toBeLessThan(45)
     }
     expect(await atFirst()).toBe(true)
     expect(await page.getByTestId('message-text').first().textContent()).toBe('history 1')
