@@ -113,3 +113,6 @@ export interface MessagesApi {
 
 /** Message rowids are time keys (ts × slots + n): what other features order and bound by. */
 export { MESSAGE_KEY_SLOTS, messageKeyAfter, messageKeyBase } from './time-key'
+
+/** A messages row as queries select it, and the ChatMessage it is (for features that join messages, e.g. search). */
+export { toMessage, type MessageRow } from './rows'

@@ -1,17 +1,7 @@
 import type Database from 'better-sqlite3'
-import type { ChatMessage, MessageStatus } from '../../../../shared/contract'
+import type { ChatMessage } from '../../../../shared/contract'
 import type { PageCursor } from '../../../../shared/schemas'
-
-interface Row {
-  id: string
-  conversation_id: string
-  sender: string
-  direction: 'in' | 'out'
-  ts: number
-  text: string
-  status: MessageStatus
-  error: string | null
-}
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows'
 
 /**
  * Reads a conversation oldest first in keyset pages (ts, id), for an export: each
@@ -22,13 +12,12 @@ export class HistoryRows {
   private readonly q
 
   constructor(db: Database.Database) {
-    const columns = 'id, conversation_id, sender, direction, ts, text, status, error'
     this.q = {
-      first: db.prepare(`SELECT ${columns} FROM messages WHERE conversation_id = ? ORDER BY ts, id LIMIT ?`),
+      first: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY ts, id LIMIT ?`),
       // The bound as a range on ts plus the tie-break on id (as in paging.ts): SQLite seeks to the cursor.
       // Written as (ts > ? OR (ts = ? AND id > ?)) it walked the conversation from its start on every page.
       after: db.prepare(
-        `SELECT ${columns} FROM messages INDEXED BY messages_by_conversation
+        `SELECT ${MESSAGE_COLUMNS} FROM messages INDEXED BY messages_by_conversation
          WHERE conversation_id = ? AND ts >= ? AND (ts > ? OR id > ?) ORDER BY ts, id LIMIT ?`,
       ),
       countOne: db.prepare(`SELECT count(*) AS n FROM messages WHERE conversation_id = ?`),
@@ -37,17 +26,8 @@ export class HistoryRows {
   }
 
   oldestFirst(conversationId: string, after: PageCursor | null, limit: number): ChatMessage[] {
-    const rows = (after ? this.q.after.all(conversationId, after.ts, after.ts, after.id, limit) : this.q.first.all(conversationId, limit)) as Row[]
-    return rows.map((r) => ({
-      id: r.id,
-      conversationId: r.conversation_id,
-      sender: r.sender,
-      direction: r.direction,
-      ts: r.ts,
-      text: r.text,
-      status: r.status,
-      error: r.error,
-    }))
+    const rows = (after ? this.q.after.all(conversationId, after.ts, after.ts, after.id, limit) : this.q.first.all(conversationId, limit)) as MessageRow[]
+    return rows.map(toMessage)
   }
 
   count(conversationId: string | null): number {

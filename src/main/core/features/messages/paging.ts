@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3'
-import type { ChatMessage, MessagePage, MessageStatus } from '../../../../shared/contract'
+import type { ChatMessage, MessagePage } from '../../../../shared/contract'
 import type { PageCursor } from '../../../../shared/schemas'
 import { ParleyError } from '../../../../shared/rpc'
+import { MESSAGE_COLUMNS as COLUMNS, toMessage, type MessageRow } from './rows'
 
 /**
  * Where a page of one conversation sits in its history (ordered by ts, then id):
@@ -14,30 +15,6 @@ export interface PagePosition {
   after?: PageCursor | null
   around?: string | null
 }
-
-interface MessageRow {
-  id: string
-  conversation_id: string
-  sender: string
-  direction: 'in' | 'out'
-  ts: number
-  text: string
-  status: MessageStatus
-  error: string | null
-}
-
-const COLUMNS = 'id, conversation_id, sender, direction, ts, text, status, error'
-
-const toMessage = (r: MessageRow): ChatMessage => ({
-  id: r.id,
-  conversationId: r.conversation_id,
-  sender: r.sender,
-  direction: r.direction,
-  ts: r.ts,
-  text: r.text,
-  status: r.status,
-  error: r.error,
-})
 
 const cursorOf = (m: { ts: number; id: string }): PageCursor => ({ ts: m.ts, id: m.id })
 

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import type { ChatMessage, MessagePage, MessageStatus } from '../../../../shared/contract'
 import type { PageCursor } from '../../../../shared/schemas'
 import { MessagePaging, type PagePosition } from './paging'
+import { MESSAGE_COLUMNS as COLUMNS, toMessage, type MessageRow } from './rows'
 import { MESSAGE_KEY_SLOTS, messageKeyBase } from './time-key'
 
 /** One stored message, as the engine writes it. */
@@ -26,30 +27,6 @@ export interface ConversationWriter {
   touch(id: string, ts: number, unread: number): void
   remove(id: string): void
 }
-
-interface MessageRow {
-  id: string
-  conversation_id: string
-  sender: string
-  direction: 'in' | 'out'
-  ts: number
-  text: string
-  status: MessageStatus
-  error: string | null
-}
-
-const COLUMNS = 'id, conversation_id, sender, direction, ts, text, status, error'
-
-const toMessage = (r: MessageRow): ChatMessage => ({
-  id: r.id,
-  conversationId: r.conversation_id,
-  sender: r.sender,
-  direction: r.direction,
-  ts: r.ts,
-  text: r.text,
-  status: r.status,
-  error: r.error,
-})
 
 /**
  * How far along an outgoing message is: a receipt or an acknowledgement only ever

@@ -3,6 +3,7 @@ import { parseConversationId } from '../../../../shared/protocol/conversation-id
 import { ParleyError } from '../../../../shared/rpc'
 import { defineFeature } from '../../kernel/feature'
 import type { ConversationsApi } from '../conversations'
+import { toMessage } from '../messages/api'
 import { SearchIndexer } from './indexer'
 import { migration0019 } from './migrations/0019_search_index'
 import { planSearch, type SearchPlan } from './query'
@@ -176,7 +177,7 @@ export const searchFeature = defineFeature({
             titles.set(r.conversation_id, c)
           }
           return {
-            message: { id: r.id, conversationId: r.conversation_id, sender: r.sender, direction: r.direction, ts: r.ts, text: r.text, status: r.status, error: r.error },
+            message: toMessage(r),
             conversationKind: c.kind,
             conversationTitle: c.title,
             snippet: makeSnippet(r.text, plan.terms, plan.hasLink),

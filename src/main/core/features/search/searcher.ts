@@ -1,20 +1,12 @@
 import type Database from 'better-sqlite3'
-import type { MessageStatus } from '../../../../shared/contract'
-import { messageKeyBase } from '../messages/api'
+import { messageKeyBase, type MessageRow } from '../messages/api'
 import { fold } from './fold'
 import { ftsPhrase, type SearchPlan } from './query'
 import { conversationTag, senderTag } from './scope'
 
-export interface FoundRow {
+/** A message the search found, with its key (the keyset cursor). */
+export interface FoundRow extends MessageRow {
   k: number
-  id: string
-  conversation_id: string
-  sender: string
-  direction: 'in' | 'out'
-  ts: number
-  text: string
-  status: MessageStatus
-  error: string | null
 }
 
 export interface SearchBounds {
