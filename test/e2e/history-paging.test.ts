@@ -130,7 +130,13 @@ describe('paging through a long conversation', () => {
     await page.screenshot({ path: screenshotPath('history-paging-top.png') })
   })
 
-  it('jump-to-latest brings the newest message back', async () => {
+  it('a message arriving while scrolled up is counted on jump-to-latest, which brings the newest back', async () => {
+    const e = textEnvelope('alice', 'alice-dev', 'while you were up there', OLD + NEW + 1)
+    ids.push(e.id)
+    pub.publish('IMS/bob/Inbox/Msg/alice', encodeEnvelope(e), { qos: 1 })
+    await expect.poll(() => page.getByTestId('jump-to-latest-count').textContent(), { timeout: 10_000 }).toBe('1')
+    // The reader stays where they were.
+    expect(await page.getByTestId('message-text').first().textContent()).toBe('history 1')
     await page.getByTestId('jump-to-latest').click()
     const newest = page.locator(`[data-testid="message"][data-id="${ids.at(-1)}"]`)
     await newest.waitFor({ state: 'visible' })
@@ -158,6 +164,37 @@ describe('paging through a long conversation', () => {
     }
     expect(await atFirst()).toBe(true)
     expect(await page.getByTestId('message-text').first().textContent()).toBe('history 1')
+  })
+
+
+  it('a conversation opened at its first unread far back reads newer pages as it is scrolled down, to the newest', async () => {
+    const carol: string[] = []
+    for (let i = 1; i <= 300; i++) {
+      const e = textEnvelope('carol', 'carol-dev', `carol ${i}`, i, T0 + i * 60_000)
+      carol.push(e.id)
+      pub.publish('IMS/bob/Inbox/Msg/carol', encodeEnvelope(e), { qos: 1 })
+    }
+    const row = page.locator('[data-testid="conversation-item"][data-peer="carol"]')
+    await eventually(async () => expect(await row.getByTestId('unread-count').textContent()).toBe('300'), 30_000)
+    await row.click()
+    await expect.poll(() => page.getByTestId('unread-divider').textContent()).toBe('300 new messages')
+    await page.locator(`[data-testid="message"][data-id="${carol[0]}"]`).waitFor({ state: 'visible' })
+    // The window reaches only so far: the newest is not held yet, and the way to it is offered.
+    expect(await page.locator(`[data-testid="message"][data-id="${carol.at(-1)}"]`).count()).toBe(0)
+    expect(await page.getByTestId('jump-to-latest').count()).toBe(1)
+    const box = (await page.getByTestId('message-scroller').boundingBox())!
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    const atNewest = async () => (await page.locator(`[data-testid="message"][data-id="${carol.at(-1)}"]`).count()) === 1 && (await page.getByTestId('jump-to-latest').count()) === 0
+    for (let i = 0; i < 100 && !(await atNewest()); i++) {
+      const before = await view(page)
+      await page.mouse.wheel(0, 600)
+      await page.waitForTimeout(60)
+      const moved = carol.indexOf((await view(page)).id) - carol.indexOf(before.id)
+      expect(moved, `step ${i}`).toBeLessThan(25)
+      expect(moved, `step ${i}`).toBeGreaterThanOrEqual(0)
+    }
+    expect(await atNewest()).toBe(true)
+    expect(await page.getByTestId('message').count()).toBeLessThan(80)
   })
 
 })
