@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { NewMessage } from '../../../../../src/main/core/features/messages/store'
-import { tmpDirs } from '../../../../helpers/tmp-dir'
-import { historyWorld, type HistoryWorld } from './world'
+import { useHistoryWorlds, type HistoryWorld } from './world'
 
 const T = Date.UTC(2026, 10, 20, 9, 30)
 let n = 0
@@ -38,17 +37,7 @@ const HOSTILE = [
 ]
 
 describe('history feature: export and import', () => {
-  const dirs = tmpDirs('parley-history-')
-  const worlds: HistoryWorld[] = []
-  const world = (dir = dirs.make()) => {
-    const w = historyWorld(dir)
-    worlds.push(w)
-    return { w, dir }
-  }
-  afterEach(() => {
-    for (const w of worlds.splice(0)) w.close()
-    dirs.cleanup()
-  })
+  const { world } = useHistoryWorlds('parley-history-')
 
   /** bob's chat with hostile texts, and a second chat with carol. */
   const seedChats = (w: HistoryWorld) => {

@@ -1,26 +1,15 @@
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MAX_TEXT_LENGTH } from '../../../../../src/shared/schemas'
-import { tmpDirs } from '../../../../helpers/tmp-dir'
-import { historyWorld, type HistoryWorld } from './world'
+import { useHistoryWorlds } from './world'
 
 const T = Date.UTC(2026, 10, 20, 9, 30)
 let n = 0
 const id = () => `00000000-0000-7000-8000-${String(++n).padStart(12, '0')}`
 
 describe('history feature: hostile files and paths', () => {
-  const dirs = tmpDirs('parley-history-safety-')
-  const worlds: HistoryWorld[] = []
-  const world = (dir = dirs.make()) => {
-    const w = historyWorld(dir)
-    worlds.push(w)
-    return { w, dir }
-  }
-  afterEach(() => {
-    for (const w of worlds.splice(0)) w.close()
-    dirs.cleanup()
-  })
+  const { world, dirs } = useHistoryWorlds('parley-history-safety-')
 
   it('an imported text longer than a message can be is left out and counted, not stored', async () => {
     const { w } = world()

@@ -4,6 +4,7 @@
  * never touch the network), its `historyJob` events recorded.
  */
 import type Database from 'better-sqlite3'
+import { afterEach } from 'vitest'
 import type { HistoryJob, HistoryService, MessageService, ParleyEvents } from '../../../../../src/shared/contract'
 import { conversationsFeature, type ConversationsApi } from '../../../../../src/main/core/features/conversations'
 import { historyFeature } from '../../../../../src/main/core/features/history'
@@ -15,6 +16,7 @@ import { silentLogger } from '../../../../../src/main/core/kernel/log'
 import { Publisher } from '../../../../../src/main/core/mqtt/publisher'
 import { TopicRouter } from '../../../../../src/main/core/mqtt/router'
 import { Codec } from '../../../../../src/main/core/protocol/codec'
+import { tmpDirs } from '../../../../helpers/tmp-dir'
 import { FakeSession } from '../../mqtt/fake-session'
 import { featureContext, freshHistory } from '../feature-context'
 
@@ -82,4 +84,23 @@ export function historyWorld(dataDir: string): HistoryWorld {
       db.close()
     },
   }
+}
+
+/**
+ * For a describe block: `world()` makes a history world on a new data dir (or the
+ * one given); each is closed and every dir removed after each test. `dirs` makes more.
+ */
+export function useHistoryWorlds(prefix: string): { world: (dir?: string) => { w: HistoryWorld; dir: string }; dirs: ReturnType<typeof tmpDirs> } {
+  const dirs = tmpDirs(prefix)
+  const worlds: HistoryWorld[] = []
+  afterEach(() => {
+    for (const w of worlds.splice(0)) w.close()
+    dirs.cleanup()
+  })
+  const world = (dir = dirs.make()) => {
+    const w = historyWorld(dir)
+    worlds.push(w)
+    return { w, dir }
+  }
+  return { world, dirs }
 }
