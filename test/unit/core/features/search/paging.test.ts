@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MESSAGE_KEY_SLOTS } from '../../../../../src/main/core/features/messages/time-key'
+import { planSearch } from '../../../../../src/main/core/features/search/query'
+import { Searcher } from '../../../../../src/main/core/features/search/searcher'
 import { msg, T } from '../stores'
 import { searchRig, type SearchRig } from './rig'
 
@@ -95,5 +97,30 @@ describe('keyset paging of hits', () => {
     expect(rest).toEqual(['qz old', 'qz oldest'])
     expect(rig.texts('qz')).toEqual(['qz newest', 'qz old', 'qz oldest'])
     expect(performance.now() - started).toBeLessThan(3000)
+  })
+
+  it('reads the candidates of a request with one query however many it looks at (each restart reloaded the doclists)', () => {
+    rig.put(...Array.from({ length: 3000 }, (_, i) => ({ text: `meeting ${i % 7}`, ts: T + i })))
+    let runs = 0
+    const counting = new Proxy(rig.db, {
+      get: (db, key) =>
+        key !== 'prepare'
+          ? Reflect.get(db, key)
+          : (sql: string) =>
+              new Proxy(db.prepare(sql), {
+                get: (stmt, k) => {
+                  const v: unknown = Reflect.get(stmt, k)
+                  if (typeof v !== 'function' || !['all', 'get', 'iterate'].includes(String(k))) return v
+                  return (...args: unknown[]) => (runs++, (v as (...a: unknown[]) => unknown).apply(stmt, args))
+                },
+              }),
+    })
+    const searcher = new Searcher(counting)
+    const page = searcher.find(planSearch('meeting qz'), { conversationId: null, sender: null, belowKey: null }, 30)
+    expect(page).toEqual({ rows: [], nextKey: null })
+    expect(runs).toBe(1)
+    const found = searcher.find(planSearch('meeting 6'), { conversationId: null, sender: null, belowKey: null }, 30)
+    expect(found.rows.map((r) => r.text)).toEqual(Array.from({ length: 30 }, () => 'meeting 6'))
+    expect(found.nextKey).toBe(found.rows.at(-1)!.k)
   })
 })
