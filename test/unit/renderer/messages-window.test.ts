@@ -205,4 +205,19 @@ describe('messages feature: landing and jump-to', () => {
     expect(thread().messages[0]!.id).toBe(msg(951).id)
     expect(thread().hasNewer).toBe(false)
   })
+
+  it('an older page that answers after a jump replaced the window is dropped, not merged into it', async () => {
+    const s = useMessagesStore(pinia)
+    s.addPage('dm:bob', page(range(451, 500), { hasMore: true }), false)
+    let answer: (p: MessagePage) => void = () => {}
+    fake.api.messages.page.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)))
+    const older = use(MessagesActionsKey).loadOlder('dm:bob')
+    fake.api.messages.page.mockResolvedValueOnce(page(range(40, 60), { hasMore: true, hasNewer: true }))
+    await use(MessagesActionsKey).openAt('dm:bob', msg(50).id)
+    answer(page(range(401, 450), { hasMore: true }))
+    await older
+    expect(thread().messages.map((m) => m.id)).toEqual(range(40, 60).map((m) => m.id))
+    expect(thread()).toMatchObject({ hasMore: true, hasNewer: true, loading: false })
+  })
+
 })

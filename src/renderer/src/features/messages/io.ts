@@ -49,12 +49,17 @@ export function setupMessages(ctx: FeatureContext): void {
   /** The conversation a jump-to is selecting: it lands where the jump says, not at its first unread. */
   let jumping: string | null = null
 
-  /** Runs a page request for the thread: loading meanwhile, and a failure recorded on it. */
-  async function request(conversationId: string, read: () => Promise<MessagePage>, apply: (page: MessagePage) => void): Promise<void> {
+  /**
+   * Runs a page request for the thread: loading meanwhile, and a failure recorded
+   * on it. A page asked for next to what is held (`adjacent`: before the first or
+   * after the last) is dropped when what is held was replaced meanwhile (a jump).
+   */
+  async function request(conversationId: string, read: () => Promise<MessagePage>, apply: (page: MessagePage) => void, adjacent = false): Promise<void> {
+    const windowId = store.thread(conversationId).windowId
     store.setLoading(conversationId, true)
     try {
       const page = await read()
-      apply(page)
+      if (!adjacent || store.thread(conversationId).windowId === windowId) apply(page)
       store.setLoading(conversationId, false)
     } catch (err) {
       store.setLoading(conversationId, false, errorMessage(err))
@@ -83,6 +88,7 @@ export function setupMessages(ctx: FeatureContext): void {
         conversationId,
         () => api.messages.page({ conversationId, before: { ts: first.ts, id: first.id }, limit: PAGE_SIZE }),
         (page) => store.addPage(conversationId, page, true),
+        true,
       ),
     )
   }
@@ -96,6 +102,7 @@ export function setupMessages(ctx: FeatureContext): void {
         conversationId,
         () => api.messages.page({ conversationId, after: { ts: last.ts, id: last.id }, limit: PAGE_SIZE }),
         (page) => store.addNewer(conversationId, page),
+        true,
       ),
     )
   }

@@ -31,6 +31,8 @@ export interface Thread {
   anchor: Anchor | null
   /** Incoming messages that arrived since the reader scrolled away from the newest (the jump-to-latest count). */
   newBelow: number
+  /** Counts the times what is held was replaced: a page asked for next to the old window is dropped. */
+  windowId: number
 }
 
 export const emptyThread = (): Thread => ({
@@ -43,6 +45,7 @@ export const emptyThread = (): Thread => ({
   unreadMark: null,
   anchor: null,
   newBelow: 0,
+  windowId: 0,
 })
 
 export function compareMessages(a: Pick<ChatMessage, 'ts' | 'id'>, b: Pick<ChatMessage, 'ts' | 'id'>): number {
@@ -105,6 +108,7 @@ export const useMessagesStore = defineStore('messages', () => {
 
   /** Replaces what is held with the page (a window somewhere else in the history). */
   function replace(t: Thread, page: MessagePage): void {
+    t.windowId++
     t.messages = page.messages.filter((m) => !removed.has(m.id))
     t.hasMore = page.hasMore
     t.hasNewer = page.hasNewer
