@@ -5,6 +5,7 @@ import { defineFeature } from '../../kernel/feature'
 import type { ConversationsApi } from '../conversations'
 import { toMessage } from '../messages/api'
 import { SearchIndexer } from './indexer'
+import { Partitions } from './partitions'
 import { migration0019 } from './migrations/0019_search_index'
 import { planSearch, type SearchPlan } from './query'
 import { Searcher, type FoundRow } from './searcher'
@@ -54,8 +55,9 @@ export const searchFeature = defineFeature({
   migrations: [migration0019],
   create(ctx) {
     const conversations = ctx.use<ConversationsApi>('conversations')
-    const indexer = new SearchIndexer(ctx.db)
-    const searcher = new Searcher(ctx.db)
+    const partitions = new Partitions(ctx.db)
+    const indexer = new SearchIndexer(ctx.db, partitions)
+    const searcher = new Searcher(ctx.db, partitions)
     let timer: NodeJS.Timeout | null = null
     let closed = false
     let perSlice = 200

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { indexForm } from './fold'
+import { Partitions, type Partition } from './partitions'
 import { scopeOf } from './scope'
 
 interface QueuedRow {
@@ -9,46 +10,80 @@ interface QueuedRow {
   sender: string
 }
 
+type Statement = Database.Statement
+
 /**
- * Empties the search queue into the index, newest messages first (after a large
+ * Empties the search queues into the index, newest messages first (after a large
  * catch-up, what was said last is searchable first). Each batch is one transaction:
- * a row leaves the queue exactly when it enters the index.
+ * keys to forget go first (a key may be taken again by a newer message), then new
+ * rows, each into its month's table; a row leaves its queue exactly when the index
+ * has it.
  */
 export class SearchIndexer {
   private readonly q
   private readonly batchTx: (limit: number) => number
+  private readonly writers = new Map<string, { add: Statement; remove: Statement }>()
 
-  constructor(db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    readonly partitions: Partitions = new Partitions(db),
+  ) {
     this.q = {
       next: db.prepare(
         `SELECT q.rowid AS k, m.text, m.conversation_id, m.sender FROM search_queue q JOIN messages m ON m.rowid = q.rowid ORDER BY q.rowid DESC LIMIT ?`,
       ),
-      add: db.prepare(`INSERT INTO message_index (rowid, body, scope) VALUES (?, ?, ?)`),
       done: db.prepare(`DELETE FROM search_queue WHERE rowid = ?`),
+      forgetNext: db.prepare(`SELECT rowid AS k FROM search_forget LIMIT ?`),
+      forgotten: db.prepare(`DELETE FROM search_forget WHERE rowid = ?`),
       // A queued row whose message is gone (deleted in a way the trigger did not see) only needs to leave the queue.
       orphans: db.prepare(`DELETE FROM search_queue WHERE rowid NOT IN (SELECT rowid FROM messages)`),
       pending: db.prepare(`SELECT count(*) AS n FROM search_queue`),
-      anyPending: db.prepare(`SELECT EXISTS (SELECT 1 FROM search_queue) AS yes`),
+      anyPending: db.prepare(`SELECT EXISTS (SELECT 1 FROM search_queue) OR EXISTS (SELECT 1 FROM search_forget) AS yes`),
       pendingUpTo: db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM search_queue LIMIT ?)`),
       indexed: db.prepare(`SELECT count(*) AS n FROM messages`),
     }
     this.batchTx = db.transaction((limit: number) => {
-      const rows = this.q.next.all(limit) as QueuedRow[]
+      const forget = this.q.forgetNext.all(limit) as { k: number }[]
+      for (const { k } of forget) {
+        const p = this.partitions.all().find((x) => k >= x.low && k < x.high)
+        if (p) this.writer(p).remove.run(k)
+        this.q.forgotten.run(k)
+      }
+      const rows = this.q.next.all(Math.max(0, limit - forget.length)) as QueuedRow[]
       // The newest batch, written oldest first: FTS5 appends rows in ascending rowid order
       // to its in-memory segment, and flushes it at every rowid that goes backwards.
       rows.reverse()
       for (const r of rows) {
-        this.q.add.run(r.k, indexForm(r.text), scopeOf(r.conversation_id, r.sender))
+        this.writer(this.partitions.forKey(r.k)).add.run(r.k, indexForm(r.text), scopeOf(r.conversation_id, r.sender))
         this.q.done.run(r.k)
       }
-      if (rows.length < limit && this.hasPending()) this.q.orphans.run()
-      return rows.length
+      if (rows.length + forget.length < limit && this.hasPending()) this.q.orphans.run()
+      return rows.length + forget.length
     })
   }
 
-  /** Indexes up to `limit` queued messages; how many it indexed. */
+  private writer(p: Partition): { add: Statement; remove: Statement } {
+    let w = this.writers.get(p.name)
+    if (!w) {
+      w = {
+        add: this.db.prepare(`INSERT INTO ${p.name} (rowid, body, scope) VALUES (?, ?, ?)`),
+        remove: this.db.prepare(`DELETE FROM ${p.name} WHERE rowid = ?`),
+      }
+      this.writers.set(p.name, w)
+    }
+    return w
+  }
+
+  /** Indexes (or takes out) up to `limit` queued messages; how many it handled. */
   indexBatch(limit: number): number {
-    return this.batchTx(limit)
+    try {
+      return this.batchTx(limit)
+    } catch (err) {
+      // A rolled-back batch may have made a month's table that is gone again.
+      this.partitions.refresh()
+      this.writers.clear()
+      throw err
+    }
   }
 
   /** Indexes everything queued, in batches; calls `progress` after each. */

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { messageKeyBase, type MessageRow } from '../messages/api'
 import { fold } from './fold'
+import { Partitions } from './partitions'
 import { ftsPhrase, type SearchPlan } from './query'
 import { conversationTag, senderTag } from './scope'
 
@@ -30,22 +31,32 @@ const NO_KEY = Number.MAX_SAFE_INTEGER
 /**
  * Runs a search plan: through the index whenever the plan has anything it can look
  * up (words of 3+ characters, `in:`, `from:`, has:link), walking it newest first by
- * key between the date bounds, else (only 1-2 character words or dates) over the
+ * key between the date bounds, month table by month table from the newest, else (only 1-2 character words or dates) over the
  * messages themselves, newest first, in bounded steps.
  */
 export class Searcher {
-  private readonly q
+  private readonly scan
+  private readonly readers = new Map<string, Database.Statement>()
 
-  constructor(db: Database.Database) {
-    this.q = {
-      // CROSS JOIN keeps the index as the outer loop: it yields keys newest first and the plan never sorts.
-      indexed: db.prepare(
-        `SELECT ${COLUMNS} FROM message_index CROSS JOIN messages m ON m.rowid = message_index.rowid
-         WHERE message_index MATCH ? AND message_index.rowid >= ? AND message_index.rowid < ?
-         ORDER BY message_index.rowid DESC LIMIT ?`,
-      ),
-      scan: db.prepare(`SELECT ${COLUMNS} FROM messages m WHERE m.rowid >= ? AND m.rowid < ? ORDER BY m.rowid DESC LIMIT ?`),
+  constructor(
+    private readonly db: Database.Database,
+    private readonly partitions: Partitions = new Partitions(db),
+  ) {
+    this.scan = db.prepare(`SELECT ${COLUMNS} FROM messages m WHERE m.rowid >= ? AND m.rowid < ? ORDER BY m.rowid DESC LIMIT ?`)
+  }
+
+  /** One month's query. CROSS JOIN keeps the index as the outer loop: it yields keys newest first and the plan never sorts. */
+  private reader(table: string): Database.Statement {
+    let st = this.readers.get(table)
+    if (!st) {
+      st = this.db.prepare(
+        `SELECT ${COLUMNS} FROM ${table} CROSS JOIN messages m ON m.rowid = ${table}.rowid
+         WHERE ${table} MATCH ? AND ${table}.rowid >= ? AND ${table}.rowid < ?
+         ORDER BY ${table}.rowid DESC LIMIT ?`,
+      )
+      this.readers.set(table, st)
     }
+    return st
   }
 
   /** The FTS5 expression of a plan, or null when the index cannot narrow it. */
@@ -55,6 +66,18 @@ export class Searcher {
     if (bounds.conversationId !== null) parts.push(`{scope}: ${ftsPhrase(conversationTag(bounds.conversationId))}`)
     if (bounds.sender !== null) parts.push(`{scope}: ${ftsPhrase(senderTag(bounds.sender))}`)
     return parts.length ? parts.join(' AND ') : null
+  }
+
+  /** Candidate rows newest first between [low, high): the messages themselves, or the index month by month. */
+  private *candidates(expression: string | null, low: number, high: number): Generator<FoundRow> {
+    if (expression === null) {
+      yield* this.scan.iterate(low, high, CANDIDATE_BUDGET) as IterableIterator<FoundRow>
+      return
+    }
+    for (const p of this.partitions.all()) {
+      if (p.low >= high || p.high <= low) continue
+      yield* this.reader(p.name).iterate(expression, Math.max(low, p.low), Math.min(high, p.high), CANDIDATE_BUDGET) as IterableIterator<FoundRow>
+    }
   }
 
   find(plan: SearchPlan, bounds: SearchBounds, limit: number): FoundPage {
@@ -70,22 +93,20 @@ export class Searcher {
       const text = fold(r.text)
       return plan.short.every((t) => text.includes(t))
     }
-    // One query per request, read lazily as far as needed: the page is full, or the budget of candidates is
-    // spent. Restarting it every few hundred candidates cost a few ms each time (FTS5 reloads the term's doclists
+    // Queries read lazily as far as needed: the page is full, or the budget of candidates is spent.
+    // Restarting one every few hundred candidates cost a few ms each time (FTS5 reloads the term's doclists
     // to walk them backwards): a common word with a rare short one ("meeting 12") held the thread ~350 ms.
     const rows: FoundRow[] = []
     let looked = 0
     let lastKey = high
-    const candidates = (
-      expression === null ? this.q.scan.iterate(low, high, CANDIDATE_BUDGET) : this.q.indexed.iterate(expression, low, high, CANDIDATE_BUDGET)
-    ) as IterableIterator<FoundRow>
-    for (const r of candidates) {
+    for (const r of this.candidates(expression, low, high)) {
       looked++
       lastKey = r.k
       if (accept(r)) rows.push(r)
-      // Leaving the loop early resets the statement (the iterator's return()).
+      // Leaving the loop early ends the generator, which resets the statement (the iterator's return()).
       if (rows.length > limit) return { rows: rows.slice(0, limit), nextKey: rows[limit - 1]!.k }
+      if (looked >= CANDIDATE_BUDGET) return { rows, nextKey: lastKey }
     }
-    return { rows, nextKey: looked < CANDIDATE_BUDGET ? null : lastKey }
+    return { rows, nextKey: null }
   }
 }

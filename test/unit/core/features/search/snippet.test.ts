@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SearchSnippet } from '../../../../../src/shared/contract'
 import { fold } from '../../../../../src/main/core/features/search/fold'
-import { makeSnippet, matchRanges } from '../../../../../src/main/core/features/search/snippet'
+import { makeSnippet, matchRanges, windowAround } from '../../../../../src/main/core/features/search/snippet'
 import { seeded } from './rig'
 
 /** What a person sees highlighted: the snippet's text inside each range. */
@@ -179,5 +179,28 @@ describe('snippets and highlight ranges', () => {
     const link = makeSnippet('get ftp://files.example.org/a now', [], true)
     expect(link.highlights.map(([a, b]) => link.text.slice(a, b))).toEqual(['ftp://files.example.org/a'])
   })
-})
 
+  it('a long text is read only as far as its first match, with the very snippet reading all of it gives', () => {
+    const random = seeded(11)
+    const pieces = ['a', 'B', 'é', 'e\u0301', 'Σ', 'ς', '北', '京', '😀', '👍🏽', ' ', '\n', 'x', 'o\u0308', 'ﬁ', 'word ', 'needle', 'https://ex.org/p ', 'e\u0301\u0301\u0301']
+    for (let i = 0; i < 300; i++) {
+      const chars = Array.from({ length: 500 + Math.floor(random() * 6000) }, () => pieces[Math.floor(random() * pieces.length)]!)
+      // Mostly a long run of filler first, so the first match sits deep in the text, across piece edges.
+      const text = 'lorem ipsum '.repeat(Math.floor(random() * 800)) + chars.join('')
+      const from = Math.floor(random() * chars.length)
+      const needle = chars.slice(from, from + 1 + Math.floor(random() * 4)).join('')
+      const links = random() < 0.3
+      expect(makeSnippet(text, [needle], links), `${text.length} / ${JSON.stringify(needle)}`).toEqual(windowAround(text, matchRanges(text, [needle], links)))
+    }
+    expect(makeSnippet('lorem ipsum '.repeat(2000), ['absent'])).toEqual(windowAround('lorem ipsum '.repeat(2000), []))
+  })
+
+  it('a page of long accented messages costs milliseconds: only the part around the first match is folded', () => {
+    const text = 'café ünïcödé 北京 '.repeat(1000).slice(0, 16_000)
+    makeSnippet(text, ['cafe'])
+    const started = performance.now()
+    for (let i = 0; i < 200; i++) makeSnippet(text, ['é', 'cafe', '北'])
+    // Folding all 16,000 characters of each took ~650 ms for these 200.
+    expect(performance.now() - started).toBeLessThan(200)
+  })
+})

@@ -1,37 +1,31 @@
 import type { Migration } from '../../../store/migrations/types'
 
 /**
- * The full-text index of message text: FTS5 with the trigram tokenizer (substrings
- * inside words, any script; accents and case folded), contentless (the text stays
- * in `messages` only) with deletes allowed, sharing the message's rowid, its time
- * key. `scope` holds a tag of the conversation and one of the sender, so `in:` and
- * `from:` are index lookups too.
- *
- * Indexing is not done by the insert: a trigger only queues the rowid, in the same
- * transaction, so no message is ever missed, and the indexer empties the queue in
- * batches off the receive path. Existing history is queued here.
+ * The queues that keep the full-text index in step with `messages`. The index itself
+ * is one FTS5 table per month of message time (see partitions.ts), made as messages
+ * of that month are indexed. Indexing is not done by the insert: a trigger only
+ * queues the rowid (the message's time key) in the same transaction, so no message
+ * is ever missed, and the indexer empties the queues in batches off the receive
+ * path. A deleted or edited message queues its key to be taken out of the index
+ * (before anything is added again under that key). Existing history is queued here.
  */
 export const migration0019: Migration = {
   version: 19,
   name: 'search index',
   up(db) {
     db.exec(`
-      CREATE VIRTUAL TABLE message_index USING fts5(
-        body, scope,
-        content = '', contentless_delete = 1,
-        tokenize = 'trigram remove_diacritics 1'
-      );
       CREATE TABLE search_queue (rowid INTEGER PRIMARY KEY) STRICT;
+      CREATE TABLE search_forget (rowid INTEGER PRIMARY KEY) STRICT;
       CREATE TRIGGER message_index_queue AFTER INSERT ON messages BEGIN
         INSERT OR IGNORE INTO search_queue (rowid) VALUES (new.rowid);
       END;
       CREATE TRIGGER message_index_requeue AFTER UPDATE OF text ON messages BEGIN
-        DELETE FROM message_index WHERE rowid = old.rowid;
+        INSERT OR IGNORE INTO search_forget (rowid) VALUES (old.rowid);
         INSERT OR IGNORE INTO search_queue (rowid) VALUES (new.rowid);
       END;
       CREATE TRIGGER message_index_forget AFTER DELETE ON messages BEGIN
         DELETE FROM search_queue WHERE rowid = old.rowid;
-        DELETE FROM message_index WHERE rowid = old.rowid;
+        INSERT OR IGNORE INTO search_forget (rowid) VALUES (old.rowid);
       END;
       INSERT INTO search_queue (rowid) SELECT rowid FROM messages;
     `)
