@@ -38,16 +38,8 @@ export interface ForeignMessage {
   text: string
 }
 
-/** A message from an exported history, stored again under its own id. */
-export interface HistoryMessage {
-  id: string
-  conversationId: string
-  sender: string
-  direction: 'in' | 'out'
-  ts: number
-  text: string
-  status: ChatMessage['status']
-}
+/** A message from an exported history, stored again under its own id (no error: that was this device's). */
+export type HistoryMessage = Omit<ChatMessage, 'error'>
 
 /** What other features get from the messages feature (through `dependsOn: ['messages']`). */
 export interface MessagesApi {

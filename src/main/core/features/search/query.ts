@@ -4,7 +4,7 @@
  * query syntax), filters are read off, and anything not understood becomes a note.
  * Nothing here throws for any input.
  */
-import { SEARCH_TERMS_MAX } from '../../../../shared/contract'
+import { SEARCH_TERMS_MAX, type ParsedSearch } from '../../../../shared/contract'
 import { charCount, fold, indexedCharCount, indexForm } from './fold'
 
 /** Most words a query uses; the rest are ignored (and a note says so). */
@@ -12,20 +12,12 @@ const MAX_TERMS = 16
 /** The trigram index finds a term of at least this many characters (in its index form). */
 export const MIN_INDEXED_CHARS = 3
 
-export interface SearchPlan {
-  /** Every word and phrase, as typed (for highlighting and for the UI). */
-  terms: string[]
+/** What the parser read (ParsedSearch, with `in` as typed, not yet resolved), and how the terms are looked for. */
+export interface SearchPlan extends ParsedSearch {
   /** Terms the index can look up, in index form. */
   indexed: string[]
   /** Folded terms too short for the index: checked against each candidate's text. */
   short: string[]
-  from: string | null
-  in: string | null
-  /** ms since epoch: hits are older than `before` and at least as new as `after`. */
-  before: number | null
-  after: number | null
-  hasLink: boolean
-  notes: string[]
 }
 
 const FILTER = /^(from|in|before|after|has):(.*)$/is
