@@ -102,13 +102,13 @@ export const searchFeature = defineFeature({
         const now = Date.now()
         if (now - lastProgress >= PROGRESS_EVERY_MS) {
           lastProgress = now
-          ctx.events.emit('searchIndex', status())
+          ctx.events.emit('searchIndex', { pending: indexer.pending() })
         }
         schedule(performance.now() - lastMessageAt < BUSY_WINDOW_MS ? BUSY_GAP_MS : IDLE_GAP_MS)
       } else {
         if (backlog) {
           backlog = false
-          ctx.events.emit('searchIndex', status())
+          ctx.events.emit('searchIndex', { pending: indexer.pending() })
         }
         schedule(IDLE_CHECK_MS, true)
       }

@@ -16,7 +16,7 @@ type Statement = Database.Statement
  * Empties the search queues into the index, newest messages first (after a large
  * catch-up, what was said last is searchable first). Each batch is one transaction:
  * keys to forget go first (a key may be taken again by a newer message), then new
- * rows, each into its month's table; a row leaves its queue exactly when the index
+ * rows, each into its quarter's table; a row leaves its queue exactly when the index
  * has it.
  */
 export class SearchIndexer {
@@ -79,7 +79,7 @@ export class SearchIndexer {
     try {
       return this.batchTx(limit)
     } catch (err) {
-      // A rolled-back batch may have made a month's table that is gone again.
+      // A rolled-back batch may have made a quarter's table that is gone again.
       this.partitions.refresh()
       this.writers.clear()
       throw err

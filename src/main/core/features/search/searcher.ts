@@ -25,13 +25,13 @@ export interface FoundPage {
 
 const COLUMNS = 'm.rowid AS k, m.id, m.conversation_id, m.sender, m.direction, m.ts, m.text, m.status, m.error'
 /** Candidates looked at per request when some must be checked in JS: the answer stays fast, and `next` goes on from there. */
-const CANDIDATE_BUDGET = 20_000
+const CANDIDATE_BUDGET = 10_000
 const NO_KEY = Number.MAX_SAFE_INTEGER
 
 /**
  * Runs a search plan: through the index whenever the plan has anything it can look
  * up (words of 3+ characters, `in:`, `from:`, has:link), walking it newest first by
- * key between the date bounds, month table by month table from the newest, else (only 1-2 character words or dates) over the
+ * key between the date bounds, quarter table by quarter table from the newest, else (only 1-2 character words or dates) over the
  * messages themselves, newest first, in bounded steps.
  */
 export class Searcher {
@@ -45,7 +45,7 @@ export class Searcher {
     this.scan = db.prepare(`SELECT ${COLUMNS} FROM messages m WHERE m.rowid >= ? AND m.rowid < ? ORDER BY m.rowid DESC LIMIT ?`)
   }
 
-  /** One month's query. CROSS JOIN keeps the index as the outer loop: it yields keys newest first and the plan never sorts. */
+  /** One quarter's query. CROSS JOIN keeps the index as the outer loop: it yields keys newest first and the plan never sorts. */
   private reader(table: string): Database.Statement {
     let st = this.readers.get(table)
     if (!st) {
@@ -68,7 +68,7 @@ export class Searcher {
     return parts.length ? parts.join(' AND ') : null
   }
 
-  /** Candidate rows newest first between [low, high): the messages themselves, or the index month by month. */
+  /** Candidate rows newest first between [low, high): the messages themselves, or the index quarter by quarter. */
   private *candidates(expression: string | null, low: number, high: number): Generator<FoundRow> {
     if (expression === null) {
       yield* this.scan.iterate(low, high, CANDIDATE_BUDGET) as IterableIterator<FoundRow>

@@ -2,8 +2,8 @@ import type { Migration } from '../../../store/migrations/types'
 
 /**
  * The queues that keep the full-text index in step with `messages`. The index itself
- * is one FTS5 table per month of message time (see partitions.ts), made as messages
- * of that month are indexed. Indexing is not done by the insert: a trigger only
+ * is one FTS5 table per quarter of message time (see partitions.ts), made as messages
+ * of that quarter are indexed. Indexing is not done by the insert: a trigger only
  * queues the rowid (the message's time key) in the same transaction, so no message
  * is ever missed, and the indexer empties the queues in batches off the receive
  * path. A deleted or edited message queues its key to be taken out of the index
