@@ -80,7 +80,8 @@ export interface SearchService {
 
 export interface SearchEvents {
   /** The index caught up, or made progress on a large backlog (at most a few times a second). */
-  searchIndex: SearchIndexStatus
+  /** Only what is cheap to tell often: counting every message of a large history is not. */
+  searchIndex: Pick<SearchIndexStatus, 'pending'>
 }
 
 export const searchContract = defineContract<SearchService, SearchEvents>()({
