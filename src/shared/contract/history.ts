@@ -8,14 +8,23 @@ export type ExportFormat = z.infer<typeof ExportFormatSchema>
 /** Largest Parley JSON export the import reads (characters). */
 export const MAX_IMPORT_CHARS = 256 * 1024 * 1024
 
+/**
+ * What a user interface may ask for over IPC or the web bridge: the file goes into the
+ * exports folder. A path of its own choosing is for in-process callers only (the CLI's
+ * --out), so a compromised renderer cannot write or probe files elsewhere.
+ */
 export const ExportInputSchema = z.object({
   /** One conversation, or null for the whole history. */
   conversationId: ConversationIdSchema.nullable(),
   format: ExportFormatSchema,
-  /** Where to write (an absolute path); by default a new file in the exports folder. */
-  path: z.string().min(1).max(4096).nullish(),
 })
-export type ExportInput = z.input<typeof ExportInputSchema>
+/** A file path, given only by in-process callers (the CLI). */
+export const LocalPathSchema = z.string().min(1).max(4096)
+export const LocalExportInputSchema = ExportInputSchema.extend({
+  /** Where to write (an absolute path); by default a new file in the exports folder. */
+  path: LocalPathSchema.nullish(),
+})
+export type ExportInput = z.input<typeof LocalExportInputSchema>
 
 /**
  * Largest piece of a file's text sent in one call (characters): the web host's
@@ -27,14 +36,16 @@ export const MAX_UPLOAD_PART_CHARS = 200_000
 /** Names an upload in parts: chosen by the user interface (a UUID). */
 export const UploadIdSchema = z.string().regex(/^[0-9A-Za-z-]{8,64}$/, { error: 'Not an upload id.' })
 
+/** What a user interface may send over IPC or the web bridge: the file's text, never a path to read. */
 export const HistoryImportSchema = z.union([
-  z.object({ path: z.string().min(1).max(4096) }),
   /** The file's text, for a user interface that read it itself (larger than a part: send it with uploadPart). */
   z.object({ text: z.string().max(MAX_IMPORT_CHARS), name: z.string().max(256).optional() }),
   /** The file's text sent before in parts with `uploadPart`. */
   z.object({ upload: UploadIdSchema, name: z.string().max(256).optional() }),
 ])
-export type HistoryImportInput = z.input<typeof HistoryImportSchema>
+/** In-process callers (the CLI) may also name a file to read. */
+export const LocalHistoryImportSchema = z.union([z.object({ path: LocalPathSchema }), ...HistoryImportSchema.options])
+export type HistoryImportInput = z.input<typeof LocalHistoryImportSchema>
 
 export type HistoryJobKind = 'export' | 'import'
 export type HistoryJobState = 'running' | 'done' | 'failed' | 'cancelled'

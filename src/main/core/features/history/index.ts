@@ -1,4 +1,4 @@
-import { ExportInputSchema, historyContract, HistoryImportSchema, type HistoryJob } from '../../../../shared/contract'
+import { historyContract, LocalExportInputSchema, LocalHistoryImportSchema, type HistoryJob } from '../../../../shared/contract'
 import { ParleyError } from '../../../../shared/rpc'
 import { defineFeature } from '../../kernel/feature'
 import type { ConversationsApi } from '../conversations'
@@ -46,7 +46,7 @@ export const historyFeature = defineFeature({
     return {
       service: {
         async exportHistory(input) {
-          const { conversationId, format, path } = ExportInputSchema.parse(input)
+          const { conversationId, format, path } = LocalExportInputSchema.parse(input)
           let chosen: ExportConversation[]
           if (conversationId !== null) {
             const c = conversations.store.get(conversationId)
@@ -63,7 +63,7 @@ export const historyFeature = defineFeature({
         },
 
         async importHistory(input) {
-          const source = HistoryImportSchema.parse(input)
+          const source = LocalHistoryImportSchema.parse(input)
           const name = 'path' in source ? source.path : (source.name ?? 'The file')
           const text = 'path' in source ? await readExportFile(source.path) : 'upload' in source ? uploads.take(source.upload) : source.text
           const file = await parseExport(text, name)
