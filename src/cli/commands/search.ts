@@ -27,8 +27,9 @@ export const PLAIN_MARKS: Marks = { open: '[', close: ']' }
  * unit replaced by one, so the highlight ranges still point at the same places.
  */
 export function inert(text: string): string {
+  // Bidi controls too: a title or sender could otherwise reorder the rest of the line as it shows.
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
 }
 
 /** `text` with the `ranges` (sorted, not overlapping, as the engine gives them) wrapped in `marks`. */

@@ -49,6 +49,10 @@ describe('parley search: printing a hit', () => {
     const line = hitLine(hit({ text: evil, highlights: [[evil.indexOf('fragil'), evil.indexOf('fragil') + 6]] }, evil), PLAIN_MARKS)
     expect([...line].filter((ch) => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f))).toEqual([])
     expect(line).toContain('supercali[fragil]istic')
+    const bidi = 'x\u202eevil\u2066 supercalifragilistic'
+    const flipped = hitLine(hit({ text: bidi, highlights: [[bidi.indexOf('fragil'), bidi.indexOf('fragil') + 6]] }, bidi), PLAIN_MARKS)
+    expect(flipped).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/)
+    expect(flipped).toContain('supercali[fragil]istic')
   })
 
   it('--json: one object with the message, its conversation, ISO time, snippet and ranges', () => {
