@@ -37,7 +37,8 @@ const base = {
   from: NameSchema,
   /** The sender's public device id (never the MQTT client id). */
   dev: z.string().min(1).max(128).optional(),
-  ts: z.number().int().nonnegative(),
+  /** ms since epoch; at most the last moment a Date can hold, so every time shown or exported is a real date. */
+  ts: z.number().int().nonnegative().max(8.64e15),
   seq: z.number().int().nonnegative().optional(),
 }
 
