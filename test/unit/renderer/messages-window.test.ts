@@ -12,7 +12,7 @@ import { setupAccount } from '../../../src/renderer/src/features/account/io'
 import { ConversationsActionsKey, setupConversations } from '../../../src/renderer/src/features/conversations/io'
 import { useConversationsStore } from '../../../src/renderer/src/features/conversations/store'
 import { MessagesActionsKey, PAGE_SIZE, setupMessages } from '../../../src/renderer/src/features/messages/io'
-import { useMessagesStore } from '../../../src/renderer/src/features/messages/store'
+import { MAX_HELD, useMessagesStore } from '../../../src/renderer/src/features/messages/store'
 import { fakeApi, fakePage } from './fake-api'
 import { installOver, type Installed } from './install-features'
 
@@ -58,6 +58,21 @@ describe('messages store: the window', () => {
     expect(ids()).toEqual(range(10, 30).map((m) => m.id))
     // Older than what was held: the window's hasMore; the newest end is still the newest.
     expect(s.thread('dm:bob')).toMatchObject({ hasMore: true, hasNewer: false })
+  })
+
+  it('paging back through a long history holds at most MAX_HELD: the newest end goes and is read again on the way down', () => {
+    const s = useMessagesStore()
+    const total = MAX_HELD + 500
+    s.addPage('dm:bob', page(range(total - 49, total), { hasMore: true }), false)
+    for (let last = total - 50; last > 0; last -= 50) s.addPage('dm:bob', page(range(Math.max(1, last - 49), last), { hasMore: last > 50 }), true)
+    const t = s.thread('dm:bob')
+    expect(t.messages).toHaveLength(MAX_HELD)
+    expect(ids()[0]).toBe(msg(1).id)
+    expect(ids().at(-1)).toBe(msg(MAX_HELD).id)
+    expect(t).toMatchObject({ hasMore: false, hasNewer: true })
+    // In order, and no message twice.
+    expect(new Set(ids()).size).toBe(MAX_HELD)
+    expect([...ids()].sort()).toEqual(ids())
   })
 
   it('pages after the last message extend the window until it reaches the newest', () => {

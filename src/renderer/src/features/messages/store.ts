@@ -35,6 +35,9 @@ export interface Thread {
   windowId: number
 }
 
+/** Most messages held for one conversation while paging back: 60 pages, far more than a screen or a search context needs. */
+export const MAX_HELD = 3000
+
 export const emptyThread = (): Thread => ({
   messages: [],
   hasMore: false,
@@ -101,6 +104,14 @@ export const useMessagesStore = defineStore('messages', () => {
 
   /** Puts the page's messages into the thread (a removed one stays out), keeping the higher status of each. */
   function merge(t: Thread, page: MessagePage): void {
+    const fresh = page.messages.filter((m) => !removed.has(m.id))
+    const first = t.messages[0]
+    const last = fresh.at(-1)
+    // The usual case, a page from before everything held: put it in front, no map and no sort of all that is held.
+    if (first && last && compareMessages(last, first) < 0) {
+      t.messages = [...fresh, ...t.messages]
+      return
+    }
     const merged = new Map(t.messages.map((m) => [m.id, m]))
     for (const m of page.messages) if (!removed.has(m.id)) merged.set(m.id, newerOf(merged.get(m.id), m))
     t.messages = [...merged.values()].sort(compareMessages)
@@ -134,6 +145,12 @@ export const useMessagesStore = defineStore('messages', () => {
     merge(t, page)
     if (older || !t.loaded) t.hasMore = page.hasMore
     if (!older) t.hasNewer = false
+    else if (t.messages.length > MAX_HELD) {
+      // Far back in a long history: let the newest end go (it is read again on the way down), so
+      // what the list lays out stays bounded instead of growing with every page scrolled through.
+      t.messages = t.messages.slice(0, MAX_HELD)
+      t.hasNewer = true
+    }
     t.loaded = true
     t.error = null
   }
