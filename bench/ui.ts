@@ -9,7 +9,7 @@
  * first (unless --renderer-dir names a built one), so it measures what is there.
  * Target: no frame over 50 ms.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '100000' },
     steps: { type: 'string', default: '150' },
     'renderer-dir': { type: 'string' },
+    /** Writes a CPU profile of the renderer while it scrolls (open it in Chrome's DevTools) and prints the hottest functions. */
+    profile: { type: 'string' },
   },
 })
 const BIG = Number(values.messages)
@@ -103,6 +105,27 @@ const phase = (name: string, d: { frames: number[]; longTasks: number[] }, messa
   messagesBack,
 })
 
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]
+  samples: number[]
+  timeDeltas: number[]
+}
+
+/** Saves the profile and prints the functions that took the most time of their own. */
+function writeProfile(file: string, profile: CpuProfile): void {
+  writeFileSync(file, JSON.stringify(profile))
+  const self = new Map<number, number>()
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+  const byName = new Map<string, number>()
+  for (const n of profile.nodes) {
+    const f = n.callFrame
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`
+    byName.set(name, (byName.get(name) ?? 0) + (self.get(n.id) ?? 0))
+  }
+  log(`CPU profile of the scroll written to ${file}; most time of their own:`)
+  for (const [name, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12)) log(`  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`)
+}
+
 async function main(): Promise<void> {
   const { history: h } = await cachedHistory(
     { messages: BIG + 2000, conversations: 5, bigConversation: BIG, seed: 1, brokerUrl: 'mqtt://127.0.0.1:9' },
@@ -154,6 +177,11 @@ async function main(): Promise<void> {
     // The scroll up in segments, each its own phase, so a list that slows down as it grows shows as such.
     const SEGMENTS = 3
     const scrolling: Phase[] = []
+    const cdp = values.profile ? await page.context().newCDPSession(page) : null
+    if (cdp) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.start')
+    }
     const t1 = performance.now()
     let waitedMs = 0
     let reached = await shown()
@@ -177,6 +205,7 @@ async function main(): Promise<void> {
       scrolling.push(phase(`scroll up ${seg + 1}/${SEGMENTS}`, d, depthOf(reached.firstId)))
     }
     const scrollMs = performance.now() - t1
+    if (cdp && values.profile) writeProfile(values.profile, (await cdp.send('Profiler.stop')).profile as CpuProfile)
     const depth = depthOf(reached.firstId)
     ro.close()
 

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { markRaw, ref } from 'vue'
 import type { ChatMessage, MessagePage } from '../../../../shared/contract'
 import { laterStatus } from './status'
 
@@ -37,6 +37,14 @@ export interface Thread {
 
 /** Most messages held for one conversation while paging back: 60 pages, far more than a screen or a search context needs. */
 export const MAX_HELD = 3000
+
+/**
+ * A message as the store holds it: never made deeply reactive. A message is never
+ * changed in place (a newer state replaces it in its array, which is what the list
+ * watches), and a proxy per message made every pass over thousands of them (rows,
+ * day separators, grouping) pay for tracking each field read.
+ */
+const held = (m: ChatMessage): ChatMessage => markRaw(m)
 
 export const emptyThread = (): Thread => ({
   messages: [],
@@ -85,7 +93,7 @@ export const useMessagesStore = defineStore('messages', () => {
     const t = thread(m.conversationId)
     const list = t.messages
     const at = list.findLastIndex((x) => x.id === m.id)
-    const next = newerOf(list[at], m)
+    const next = held(newerOf(list[at], m))
     if (at >= 0 && list[at]!.ts === next.ts) {
       list[at] = next
       return
@@ -104,7 +112,7 @@ export const useMessagesStore = defineStore('messages', () => {
 
   /** Puts the page's messages into the thread (a removed one stays out), keeping the higher status of each. */
   function merge(t: Thread, page: MessagePage): void {
-    const fresh = page.messages.filter((m) => !removed.has(m.id))
+    const fresh = page.messages.filter((m) => !removed.has(m.id)).map(held)
     const first = t.messages[0]
     const last = fresh.at(-1)
     // The usual case, a page from before everything held: put it in front, no map and no sort of all that is held.
@@ -113,14 +121,14 @@ export const useMessagesStore = defineStore('messages', () => {
       return
     }
     const merged = new Map(t.messages.map((m) => [m.id, m]))
-    for (const m of page.messages) if (!removed.has(m.id)) merged.set(m.id, newerOf(merged.get(m.id), m))
+    for (const m of page.messages) if (!removed.has(m.id)) merged.set(m.id, held(newerOf(merged.get(m.id), m)))
     t.messages = [...merged.values()].sort(compareMessages)
   }
 
   /** Replaces what is held with the page (a window somewhere else in the history). */
   function replace(t: Thread, page: MessagePage): void {
     t.windowId++
-    t.messages = page.messages.filter((m) => !removed.has(m.id))
+    t.messages = page.messages.filter((m) => !removed.has(m.id)).map(held)
     t.hasMore = page.hasMore
     t.hasNewer = page.hasNewer
   }
