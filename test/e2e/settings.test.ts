@@ -183,6 +183,8 @@ describe('settings in the browser', () => {
     await page.getByTestId('presence-appear-offline').click()
     await eventually(async () => expect(await bob.getByTestId('chat-status').innerText()).toBe('online'))
     await page.keyboard.press('Escape')
+    // Esc closes the screen a moment later: the next test's Ctrl+, must not find it still open (and close it).
+    await settings(page).waitFor({ state: 'detached' })
   })
 
   it('the screen in one column at 420 px, light and dark, with a way back', async () => {
