@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
+import { v7 as uuidv7 } from 'uuid'
 import type { IPublishPacket } from 'mqtt'
 import { conversationId } from '../../../../shared/protocol/conversation-id'
 import { MAX_ROOM_PAYLOAD_BYTES, parseRoomPost } from '../../../../shared/protocol/rooms'
@@ -74,7 +75,8 @@ export class RoomInbound {
       for (const filter of rooms) {
         if (p.retain && !this.store.freshRetained(filter, p.topic, digest)) continue
         out.push({
-          message: { id: randomUUID(), conversationId: conversationId('room', filter), sender: post.sender, ts: now, text: post.text },
+          // Time-ordered ids: messages of one batch share `now`, and the history orders ties by id, so they keep their order of arrival.
+          message: { id: uuidv7(), conversationId: conversationId('room', filter), sender: post.sender, ts: now, text: post.text },
           topic: p.topic,
           retained: p.retain === true,
         })

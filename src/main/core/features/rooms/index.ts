@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { v7 as uuidv7 } from 'uuid'
 import type { ChatMessage, Room } from '../../../../shared/contract'
 import { JoinRoomInputSchema, PostRoomInputSchema } from '../../../../shared/contract'
 import { conversationId } from '../../../../shared/protocol/conversation-id'
@@ -133,7 +134,7 @@ export const roomsFeature = defineFeature({
           const { topic, text, qos } = PostRoomInputSchema.parse(input)
           checked(account, topic, true)
           if (!ctx.connected()) throw new ParleyError('Not connected to the broker; the post was not sent.', 'failed')
-          const m = { id: randomUUID(), conversationId: conversationId('room', topic), senderDevice: account.deviceId, ts: Date.now(), seq: null, text }
+          const m = { id: uuidv7(), conversationId: conversationId('room', topic), senderDevice: account.deviceId, ts: Date.now(), seq: null, text }
           await ctx.publisher.publish(topic, formatRoomPost(account.user, account.deviceId, text), { qos, retain: false })
           const stored = store.transaction(() => {
             const s = messages.storeMirrored(m)

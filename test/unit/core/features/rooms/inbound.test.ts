@@ -45,6 +45,14 @@ describe('reading room packets', () => {
     ])
   })
 
+  it('messages of one batch share its time and get ids in their order of arrival (the history orders ties by id)', () => {
+    const got = inbound.read(account, ['q/#'], Array.from({ length: 30 }, (_, i) => packet('q/a', `bob (b1): number ${i}`)))
+    expect(new Set(got.map((a) => a.message.ts)).size).toBe(1)
+    const ids = got.map((a) => a.message.id)
+    expect([...ids].sort()).toEqual(ids)
+    expect(got.map((a) => a.message.text)).toEqual(Array.from({ length: 30 }, (_, i) => `number ${i}`))
+  })
+
   it('shows a retained message once per room, and a changed one again', () => {
     const first = inbound.read(account, ['s/+'], [packet('s/door', 'locked', true)])
     expect(first).toMatchObject([{ topic: 's/door', retained: true }])
