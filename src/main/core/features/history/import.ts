@@ -15,7 +15,8 @@ export async function runImport(job: RunningJob, deps: { messages: MessagesApi; 
   try {
     for (const c of file.conversations) {
       if (job.cancelled) break
-      const created = conversations.store.ensure(c.id, Date.now(), false)
+      // Made with no activity time: the messages stored into it set it to the newest of them (not to now).
+      const created = conversations.store.ensure(c.id, 0, false)
       if (created && c.kind !== 'dm' && c.title && c.title !== c.peer) conversations.store.setTitle(c.id, c.title)
       let added = 0
       for (const chunk of c.chunks) {

@@ -124,6 +124,11 @@ describe('history feature: export and import', () => {
     )
     expect(fresh.db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 })
     expect(fresh.session.sent).toEqual([])
+    // A conversation made by the import is as recent as its newest message, not as the import.
+    for (const c of fresh.conversations.store.list()) {
+      const newest = Math.max(...fresh.rows().filter((r) => r.conversation_id === c.id).map((r) => r.ts))
+      expect(c.updatedAt, c.id).toBe(newest)
+    }
 
     const again = await fresh.finished((await fresh.service.importHistory({ text, name: 'again.json' })).id)
     expect(again).toMatchObject({ state: 'done', added: 0, skipped: HOSTILE.length + 2 })
