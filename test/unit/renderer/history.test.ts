@@ -131,34 +131,6 @@ describe('renderer: history export and import', () => {
     expect(parts('ab😀', 3)).toEqual(['ab', '😀'])
   })
 
-  it('closing the dialog while a large file is still being sent in parts imports nothing, and a job started as it closes is cancelled', async () => {
-    const store = useHistoryStore(installed.pinia)
-    const actions = installed.use(HistoryActionsKey)
-    actions.openImport()
-    let release!: () => void
-    history$.uploadPart.mockImplementationOnce(() => new Promise<void>((r) => (release = r)))
-    const done = actions.importFile({ name: 'big.json', text: async () => 'x'.repeat(450_000) })
-    await vi.waitFor(() => expect(history$.uploadPart).toHaveBeenCalledTimes(1))
-    await actions.close()
-    release()
-    await done
-    expect(history$.uploadPart).toHaveBeenCalledTimes(1)
-    expect(history$.importHistory).not.toHaveBeenCalled()
-    expect(store.dialog).toBeNull()
-
-    // The start's answer comes after the dialog closed: that job is stopped, not left running unseen.
-    actions.openImport()
-    let answer!: (j: HistoryJob) => void
-    history$.importHistory.mockImplementationOnce(() => new Promise<HistoryJob>((r) => (answer = r)))
-    const second = actions.importFile({ name: 'small.json', text: async () => '{}' })
-    await vi.waitFor(() => expect(history$.importHistory).toHaveBeenCalledTimes(1))
-    await actions.close()
-    answer(job({ id: 'job-3', kind: 'import', path: null, total: 5 }))
-    await second
-    expect(history$.cancel).toHaveBeenCalledWith('job-3')
-    expect(store.jobId).toBeNull()
-  })
-
   it('shows why a file cannot be imported, and starts nothing', async () => {
     history$.importHistory.mockRejectedValueOnce(new ParleyError('notes.txt is not a Parley history export (the JSON file that Export writes).', 'invalid-argument'))
     const store = useHistoryStore(installed.pinia)

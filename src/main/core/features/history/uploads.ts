@@ -3,7 +3,7 @@ import { ParleyError } from '../../../../shared/rpc'
 
 /** An upload not imported within this long after its last part is dropped. */
 const UPLOAD_TTL_MS = 10 * 60_000
-/** Uploads kept at once (each up to MAX_IMPORT_CHARS). */
+/** Uploads kept at once; together they hold at most MAX_IMPORT_CHARS (one largest file, not one per upload). */
 const MAX_UPLOADS = 2
 
 interface Upload {
@@ -32,6 +32,10 @@ export class Uploads {
       this.drop(id)
       throw new ParleyError(`That file is over ${MAX_IMPORT_CHARS / (1024 * 1024)} MB, more than an import reads.`, 'invalid-argument')
     }
+    if (this.held() + text.length > MAX_IMPORT_CHARS) {
+      this.drop(id)
+      throw new ParleyError('Another import is being sent; wait for it to finish.', 'failed')
+    }
     upload.parts.push(text)
     upload.chars += text.length
   }
@@ -42,6 +46,13 @@ export class Uploads {
     if (!upload) throw new ParleyError('That file is no longer here (it was sent more than 10 minutes ago). Choose it again.', 'not-found')
     this.drop(id)
     return upload.parts.join('')
+  }
+
+  /** Characters held across every upload. */
+  private held(): number {
+    let n = 0
+    for (const u of this.uploads.values()) n += u.chars
+    return n
   }
 
   close(): void {

@@ -52,34 +52,19 @@ export function setupHistory(ctx: FeatureContext): void {
 
   ctx.onStop(api.on('historyJob', (job) => store.remember(job)))
 
-  /** Thrown inside a start whose dialog was closed meanwhile: nothing more is sent, nothing is shown. */
-  const closed = new Error('The history dialog was closed.')
-
-  /**
-   * Starts a job for the dialog; a refusal is shown in it. `begin` asks `open()`
-   * between its steps (a large file's parts): closing the dialog stops it there, and a
-   * job whose start is answered after the dialog closed is cancelled, not left running unseen.
-   */
-  async function start(begin: (open: () => void) => Promise<HistoryJob>): Promise<void> {
+  /** Starts a job for the dialog; a refusal is shown in it. */
+  async function start(begin: () => Promise<HistoryJob>): Promise<void> {
     if (store.starting || store.job?.state === 'running') return
-    const dialog = store.dialog
-    const open = (): void => {
-      if (store.dialog !== dialog) throw closed
-    }
     store.starting = true
     store.error = null
     try {
-      const job = await begin(open)
-      if (store.dialog !== dialog) {
-        if (job.state === 'running') await api.history.cancel(job.id).catch(() => {})
-        return
-      }
+      const job = await begin()
       store.remember(job, true)
       store.jobId = job.id
     } catch (err) {
-      if (err !== closed && store.dialog === dialog) store.error = errorMessage(err)
+      store.error = errorMessage(err)
     } finally {
-      if (store.dialog === dialog) store.starting = false
+      store.starting = false
     }
   }
 
@@ -102,19 +87,14 @@ export function setupHistory(ctx: FeatureContext): void {
       await start(() => api.history.exportHistory({ conversationId: d.conversationId, format }))
     },
     async importFile(file) {
-      await start(async (open) => {
+      await start(async () => {
         const text = await file.text()
-        open()
         const name = file.name.slice(0, 256)
         if (text.length <= MAX_UPLOAD_PART_CHARS) return api.history.importHistory({ text, name })
         // The web host's bridge takes messages of at most 1 MB: a larger file goes in parts.
         // getRandomValues, not randomUUID: the page may be served over plain http on a LAN address.
         const upload = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
-        for (const part of parts(text, MAX_UPLOAD_PART_CHARS)) {
-          open()
-          await api.history.uploadPart(upload, part)
-        }
-        open()
+        for (const part of parts(text, MAX_UPLOAD_PART_CHARS)) await api.history.uploadPart(upload, part)
         return api.history.importHistory({ upload, name })
       })
     },
