@@ -221,6 +221,18 @@ describe('messages feature: landing and jump-to', () => {
     expect(thread().hasNewer).toBe(false)
   })
 
+  it('a jump that answers after a later jump was made is dropped: the view stays at the later one', async () => {
+    let answer: (p: MessagePage) => void = () => {}
+    fake.api.messages.page.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)))
+    const first = use(MessagesActionsKey).openAt('dm:bob', msg(50).id)
+    fake.api.messages.page.mockResolvedValueOnce(page(range(490, 510), { hasMore: true, hasNewer: true }))
+    await use(MessagesActionsKey).openAt('dm:bob', msg(500).id)
+    answer(page(range(40, 60), { hasMore: true, hasNewer: true }))
+    await first
+    expect(thread().messages.map((m) => m.id)).toEqual(range(490, 510).map((m) => m.id))
+    expect(thread()).toMatchObject({ anchor: { id: msg(500).id, kind: 'jump' }, loading: false })
+  })
+
   it('an older page that answers after a jump replaced the window is dropped, not merged into it', async () => {
     const s = useMessagesStore(pinia)
     s.addPage('dm:bob', page(range(451, 500), { hasMore: true }), false)

@@ -48,6 +48,10 @@ export function setupMessages(ctx: FeatureContext): void {
   const account = ctx.inject(AccountActionsKey)
   /** The conversation a jump-to is selecting: it lands where the jump says, not at its first unread. */
   let jumping: string | null = null
+  /** Counts jump-to requests: one answered after a later one was asked for is dropped (the view goes where the person last asked). */
+  let jumps = 0
+  /** Jump-to pages being read now: the last one to answer ends the thread's loading. */
+  let jumpsReading = 0
 
   /**
    * Runs a page request for the thread: loading meanwhile, and a failure recorded
@@ -196,18 +200,24 @@ export function setupMessages(ctx: FeatureContext): void {
     loadNewer,
     reload: loadLatest,
     async openAt(conversationId, messageId) {
+      const mine = ++jumps
       const t = store.thread(conversationId)
       if (!t.messages.some((m) => m.id === messageId)) {
         const error = t.error
         store.setLoading(conversationId, true, error)
+        jumpsReading++
+        let page: MessagePage
         try {
-          store.setWindow(conversationId, await api.messages.page({ conversationId, around: messageId, limit: PAGE_SIZE }))
-          store.setLoading(conversationId, false)
+          page = await api.messages.page({ conversationId, around: messageId, limit: PAGE_SIZE })
         } catch (err) {
           // The caller (a search result) says why; the thread is left as it was.
-          store.setLoading(conversationId, false, error)
+          if (--jumpsReading === 0) store.setLoading(conversationId, false, error)
+          if (mine !== jumps) return
           throw err
         }
+        if (--jumpsReading === 0) store.setLoading(conversationId, false, mine === jumps ? null : error)
+        if (mine !== jumps) return
+        store.setWindow(conversationId, page)
       }
       store.setAnchor(conversationId, { id: messageId, kind: 'jump' })
       jumping = conversationId
