@@ -324,6 +324,10 @@ describe('renderer: search feature', () => {
     taken.preventDefault()
     await vi.advanceTimersByTimeAsync(0)
     expect(store.isOpen).toBe(true)
+    // Esc that ends an input method's composition (Chinese, Japanese) in the composer is the IME's.
+    press({ key: 'Escape', isComposing: true })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(store.isOpen).toBe(true)
     press({ key: 'Escape' })
     await vi.advanceTimersByTimeAsync(0)
     expect(store.isOpen).toBe(false)

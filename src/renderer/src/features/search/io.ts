@@ -154,7 +154,8 @@ export function setupSearch(ctx: FeatureContext): void {
     // Keys pressed in a dialog (settings, a confirmation) are the dialog's: the panel would open behind it.
     const target = e.target as Partial<Element> | null
     if (typeof target?.closest === 'function' && target.closest('dialog') !== null) return
-    if (e.key === 'Escape' && store.isOpen) {
+    // Esc that ends an input method's composition (Chinese, Japanese in the composer) is the IME's.
+    if (e.key === 'Escape' && store.isOpen && !e.isComposing) {
       // Esc with the focus outside the panel (in the chat a result opened) closes it too, unless
       // something else took the key (the composer's suggestions): decided after every listener.
       setTimeout(() => e.defaultPrevented || actions.close())
