@@ -85,6 +85,18 @@ describe('messages store: the window', () => {
     expect(s.thread('dm:bob')).toMatchObject({ hasMore: true, hasNewer: false })
   })
 
+  it('scrolling down from far back (a jump, a first unread) holds at most MAX_HELD too: the oldest end goes and is read again on the way up', () => {
+    const s = useMessagesStore()
+    const total = MAX_HELD + 500
+    s.setWindow('dm:bob', page(range(1, 50), { hasMore: false, hasNewer: true }))
+    for (let first = 51; first <= total; first += 50) s.addNewer('dm:bob', page(range(first, Math.min(total, first + 49)), { hasMore: true, hasNewer: first + 49 < total }))
+    const t = s.thread('dm:bob')
+    expect(t.messages).toHaveLength(MAX_HELD)
+    expect(ids().at(-1)).toBe(msg(total).id)
+    expect(ids()[0]).toBe(msg(total - MAX_HELD + 1).id)
+    expect(t).toMatchObject({ hasMore: true, hasNewer: false })
+  })
+
   it('a new message past a window in the middle is not spliced in, only counted; at the end it is added', () => {
     const s = useMessagesStore()
     s.setWindow('dm:bob', page(range(10, 20), { hasMore: true, hasNewer: true }))

@@ -168,6 +168,11 @@ export const useMessagesStore = defineStore('messages', () => {
     const t = thread(conversationId)
     merge(t, page)
     t.hasNewer = page.hasNewer
+    if (t.messages.length > MAX_HELD) {
+      // Scrolling down from far back (a jump, a first unread) is bounded like paging back: the oldest end goes.
+      t.messages = t.messages.slice(-MAX_HELD)
+      t.hasMore = true
+    }
     t.error = null
   }
 
