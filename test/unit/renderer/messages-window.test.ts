@@ -214,6 +214,17 @@ describe('messages feature: landing and jump-to', () => {
     expect(thread()).toMatchObject({ hasNewer: false })
   })
 
+  it('a jump into a conversation from elsewhere does not show the "new messages" divider of an earlier visit', async () => {
+    useConversationsStore(pinia).upsert(summary(3))
+    fake.api.messages.page.mockResolvedValueOnce(page(range(1, 50), { hasMore: true, firstUnread: { ts: 480, id: msg(48).id } }))
+    use(ConversationsActionsKey).select('dm:bob')
+    await vi.waitFor(() => expect(thread().unreadMark).toEqual({ id: msg(48).id, count: 3 }))
+    use(ConversationsActionsKey).select(null)
+    await use(MessagesActionsKey).openAt('dm:bob', msg(20).id)
+    expect(useConversationsStore(pinia).selectedId).toBe('dm:bob')
+    expect(thread()).toMatchObject({ unreadMark: null, anchor: { id: msg(20).id, kind: 'jump' } })
+  })
+
   it('openAt rejects for a message that is not there, with the thread left as it was', async () => {
     fake.api.messages.page.mockRejectedValueOnce(Object.assign(new Error('That message is not in this conversation.'), { code: 'not-found' }))
     await expect(use(MessagesActionsKey).openAt('dm:bob', 'nope')).rejects.toThrow(/not in this conversation/)

@@ -220,6 +220,8 @@ export function setupMessages(ctx: FeatureContext): void {
         store.setWindow(conversationId, page)
       }
       store.setAnchor(conversationId, { id: messageId, kind: 'jump' })
+      // Coming from elsewhere the jump stands in for landing (which would have cleared it): a divider left from an earlier visit is stale.
+      if (conversations.selectedId !== conversationId) store.setUnreadMark(conversationId, null)
       jumping = conversationId
       try {
         conversationActions.select(conversationId)
