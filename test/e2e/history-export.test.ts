@@ -74,6 +74,8 @@ describe('history export and import in the browser', () => {
     const said = await result.innerText()
     expect(said).toMatch(/^Saved to .*parley-bob-\d{4}-\d\d-\d\d-\d{4}\.html$/)
     expect(await page.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100')
+    // The Export button pressed went away as the job started: the focus is not lost, it is on Done.
+    await expect.poll(() => page.locator(':focus').getAttribute('data-testid')).toBe('history-done')
     await shot(page, 'export-done-1100')
     const html = readFileSync(said.slice('Saved to '.length), 'utf8')
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;')
