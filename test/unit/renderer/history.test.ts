@@ -11,6 +11,7 @@ import { defineFeature } from '../../../src/renderer/src/features/feature'
 import { percent, progressText, resultText } from '../../../src/renderer/src/features/history/format'
 import { HistoryActionsKey, parts, setupHistory } from '../../../src/renderer/src/features/history/io'
 import { useHistoryStore } from '../../../src/renderer/src/features/history/store'
+import { useConversationsStore } from '../../../src/renderer/src/features/conversations/store'
 import { history } from '../../../src/renderer/src/features/history'
 import { fakeApi, fakePage } from './fake-api'
 import { installOver, type Installed } from './install-features'
@@ -19,6 +20,10 @@ import { installOver, type Installed } from './install-features'
 vi.mock('../../../src/renderer/src/features/history/ExportChatButton.vue', () => ({ default: { name: 'ExportChatButton' } }))
 vi.mock('../../../src/renderer/src/features/history/HistorySection.vue', () => ({ default: { name: 'HistorySection' } }))
 vi.mock('../../../src/renderer/src/features/history/HistoryDialog.vue', () => ({ default: { name: 'HistoryDialog' } }))
+vi.mock('../../../src/renderer/src/features/conversations/index.ts', async () => ({
+  ...(await import('../../../src/renderer/src/features/conversations/store')),
+  ...(await import('../../../src/renderer/src/features/conversations/title')),
+}))
 
 const BOB = { id: 'dm:bob', kind: 'dm', peer: 'bob' } as const
 const job = (over: Partial<HistoryJob> = {}): HistoryJob => ({
@@ -68,6 +73,14 @@ describe('renderer: history export and import', () => {
     } finally {
       all.stop()
     }
+  })
+
+  it('the export dialog names a group or room by its title, not by its id', () => {
+    const store = useHistoryStore(installed.pinia)
+    const group = { id: 'group:7f3a', kind: 'group', peer: '7f3a9c1e-team', title: 'Design team', folder: 'inbox', lastMessage: null, unread: 0, updatedAt: 1 } as const
+    useConversationsStore(installed.pinia).upsert(group)
+    installed.use(HistoryActionsKey).openExport(group)
+    expect(store.dialog).toMatchObject({ mode: 'export', conversationId: 'group:7f3a', peer: 'Design team' })
   })
 
   it('exports a chat in the chosen format and follows the job to "Saved to PATH"', async () => {
@@ -129,6 +142,34 @@ describe('renderer: history export and import', () => {
     expect(sent.map(([, part]) => part).join('')).toBe(text)
     expect(history$.importHistory).toHaveBeenCalledWith({ upload: sent[0]![0], name: 'big.json' })
     expect(parts('ab😀', 3)).toEqual(['ab', '😀'])
+  })
+
+  it('closing the dialog while a large file is still being sent in parts imports nothing, and a job started as it closes is cancelled', async () => {
+    const store = useHistoryStore(installed.pinia)
+    const actions = installed.use(HistoryActionsKey)
+    actions.openImport()
+    let release!: () => void
+    history$.uploadPart.mockImplementationOnce(() => new Promise<void>((r) => (release = r)))
+    const done = actions.importFile({ name: 'big.json', text: async () => 'x'.repeat(450_000) })
+    await vi.waitFor(() => expect(history$.uploadPart).toHaveBeenCalledTimes(1))
+    await actions.close()
+    release()
+    await done
+    expect(history$.uploadPart).toHaveBeenCalledTimes(1)
+    expect(history$.importHistory).not.toHaveBeenCalled()
+    expect(store.dialog).toBeNull()
+
+    // The start's answer comes after the dialog closed: that job is stopped, not left running unseen.
+    actions.openImport()
+    let answer!: (j: HistoryJob) => void
+    history$.importHistory.mockImplementationOnce(() => new Promise<HistoryJob>((r) => (answer = r)))
+    const second = actions.importFile({ name: 'small.json', text: async () => '{}' })
+    await vi.waitFor(() => expect(history$.importHistory).toHaveBeenCalledTimes(1))
+    await actions.close()
+    answer(job({ id: 'job-3', kind: 'import', path: null, total: 5 }))
+    await second
+    expect(history$.cancel).toHaveBeenCalledWith('job-3')
+    expect(store.jobId).toBeNull()
   })
 
   it('shows why a file cannot be imported, and starts nothing', async () => {

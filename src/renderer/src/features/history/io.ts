@@ -8,6 +8,7 @@ import { inject, type InjectionKey } from 'vue'
 import { MAX_UPLOAD_PART_CHARS, type ExportFormat, type HistoryJob } from '../../../../shared/contract'
 import type { ConversationRef } from '../../ui/extensions'
 import { errorMessage } from '../../ui/errors'
+import { conversationTitle, useConversationsStore } from '../conversations'
 import type { FeatureContext } from '../feature'
 import { useHistoryStore } from './store'
 
@@ -49,22 +50,44 @@ export function useHistoryActions(): HistoryActions {
 export function setupHistory(ctx: FeatureContext): void {
   const { api } = ctx
   const store = useHistoryStore(ctx.pinia)
+  const conversations = useConversationsStore(ctx.pinia)
+
+  /** How the dialog names a conversation: its title as the list shows it (a group's peer is its id). */
+  function shownName(c: ConversationRef): string {
+    const summary = conversations.byId[c.id]
+    return summary ? conversationTitle(ctx.extensions, summary) : c.peer
+  }
 
   ctx.onStop(api.on('historyJob', (job) => store.remember(job)))
 
-  /** Starts a job for the dialog; a refusal is shown in it. */
-  async function start(begin: () => Promise<HistoryJob>): Promise<void> {
+  /** Thrown inside a start whose dialog was closed meanwhile: nothing more is sent, nothing is shown. */
+  const closed = new Error('The history dialog was closed.')
+
+  /**
+   * Starts a job for the dialog; a refusal is shown in it. `begin` asks `open()`
+   * between its steps (a large file's parts): closing the dialog stops it there, and a
+   * job whose start is answered after the dialog closed is cancelled, not left running unseen.
+   */
+  async function start(begin: (open: () => void) => Promise<HistoryJob>): Promise<void> {
     if (store.starting || store.job?.state === 'running') return
+    const dialog = store.dialog
+    const open = (): void => {
+      if (store.dialog !== dialog) throw closed
+    }
     store.starting = true
     store.error = null
     try {
-      const job = await begin()
+      const job = await begin(open)
+      if (store.dialog !== dialog) {
+        if (job.state === 'running') await api.history.cancel(job.id).catch(() => {})
+        return
+      }
       store.remember(job, true)
       store.jobId = job.id
     } catch (err) {
-      store.error = errorMessage(err)
+      if (err !== closed && store.dialog === dialog) store.error = errorMessage(err)
     } finally {
-      store.starting = false
+      if (store.dialog === dialog) store.starting = false
     }
   }
 
@@ -74,7 +97,7 @@ export function setupHistory(ctx: FeatureContext): void {
   }
 
   ctx.provide(HistoryActionsKey, {
-    openExport: (c, inline = false) => store.open({ mode: 'export', conversationId: c?.id ?? null, peer: c?.peer ?? null, inline }),
+    openExport: (c, inline = false) => store.open({ mode: 'export', conversationId: c?.id ?? null, peer: c ? shownName(c) : null, inline }),
     openImport: (inline = false) => store.open({ mode: 'import', inline }),
     async close() {
       const running = store.job?.state === 'running' ? store.job.id : null
@@ -87,14 +110,19 @@ export function setupHistory(ctx: FeatureContext): void {
       await start(() => api.history.exportHistory({ conversationId: d.conversationId, format }))
     },
     async importFile(file) {
-      await start(async () => {
+      await start(async (open) => {
         const text = await file.text()
+        open()
         const name = file.name.slice(0, 256)
         if (text.length <= MAX_UPLOAD_PART_CHARS) return api.history.importHistory({ text, name })
         // The web host's bridge takes messages of at most 1 MB: a larger file goes in parts.
         // getRandomValues, not randomUUID: the page may be served over plain http on a LAN address.
         const upload = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
-        for (const part of parts(text, MAX_UPLOAD_PART_CHARS)) await api.history.uploadPart(upload, part)
+        for (const part of parts(text, MAX_UPLOAD_PART_CHARS)) {
+          open()
+          await api.history.uploadPart(upload, part)
+        }
+        open()
         return api.history.importHistory({ upload, name })
       })
     },

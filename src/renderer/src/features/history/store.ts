@@ -7,7 +7,7 @@ import type { HistoryJob } from '../../../../shared/contract'
  * importing a file; `inline`: shown in Settings › History itself (the settings
  * screen is a modal <dialog>, above any overlay), else as a dialog of its own.
  */
-export type HistoryDialogMode = ({ mode: 'export'; conversationId: string | null; peer: string | null } | { mode: 'import' }) & { inline: boolean }
+export type HistoryDialogMode = ({ mode: 'export'; conversationId: string | null; /** The conversation's name as shown (a title, not a group's id). */ peer: string | null } | { mode: 'import' }) & { inline: boolean }
 
 /** The history dialog and the one job it follows. State only. */
 export const useHistoryStore = defineStore('history', () => {
