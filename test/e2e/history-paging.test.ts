@@ -135,6 +135,9 @@ describe('paging through a long conversation', () => {
     ids.push(e.id)
     pub.publish('IMS/bob/Inbox/Msg/alice', encodeEnvelope(e), { qos: 1 })
     await expect.poll(() => page.getByTestId('jump-to-latest-count').textContent(), { timeout: 10_000 }).toBe('1')
+    // A screen reader hears the new message, and not every older row drawn as the list was scrolled.
+    expect(await page.getByTestId('message-scroller').locator('[role="log"]').getAttribute('aria-live')).toBe('off')
+    expect(await page.getByTestId('message-announcement').textContent()).toBe('alice: while you were up there')
     // The reader stays where they were.
     expect(await page.getByTestId('message-text').first().textContent()).toBe('history 1')
     await page.getByTestId('jump-to-latest').click()
